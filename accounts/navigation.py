@@ -1,0 +1,33 @@
+"""The navigation bar: apps register entries; each user sees the ones their roles allow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .roles import has_role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: Any
+    url_name: str
+    icon: str = "circle"
+    # Empty means every signed-in staff member.
+    roles: frozenset[str] = field(default_factory=frozenset)
+    order: int = 50
+
+
+_items: dict[str, NavItem] = {}
+
+
+def register_nav_item(item: NavItem) -> None:
+    _items[item.key] = item
+
+
+def nav_items_for(user: Any) -> list[NavItem]:
+    return sorted(
+        (item for item in _items.values() if not item.roles or has_role(user, *item.roles)),
+        key=lambda item: (item.order, item.key),
+    )

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.roles import Role
+
+ROOT = Path(__file__).resolve().parent.parent
+FRENCH_PO = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+
+def test_french_catalogue_is_complete():
+    catalogue = polib.pofile(str(FRENCH_PO))
+    assert len(catalogue) > 100
+    missing = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert missing == []
+    assert fuzzy == []
+
+
+def test_compiled_french_catalogue_matches_its_source():
+    source = polib.pofile(str(FRENCH_PO))
+    compiled = polib.mofile(str(FRENCH_PO.with_suffix(".mo")))
+    expected = {
+        (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in source.translated_entries()
+    }
+    actual = {
+        (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in compiled
+        if e.msgid
+    }
+    assert actual == expected, "run `make messages` to recompile locale/fr"
+
+
+def test_role_labels_are_translated():
+    with translation.override("fr"):
+        assert str(Role.AGENT.label) == "Agent"
+        assert str(Role.SALES.label) == "Commercial"
+        assert str(Role.HR.label) == "RH"
+
+
+@pytest.mark.django_db
+def test_error_pages_speak_french_and_english(client):
+    assert "Page introuvable" in client.get("/nowhere/").content.decode()
+    client.cookies["django_language"] = "en"
+    response = client.get("/nowhere/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_forbidden_page_is_friendly_in_french(role_client):
+    client = role_client(Role.AGENT)
+    response = client.get(reverse("accounts:workspace", kwargs={"role": "hr"}))
+    assert response.status_code == 403
+    assert "Cette page ne fait pas partie de votre rôle" in response.content.decode()
+
+
+def test_server_error_page_renders_without_context(rf):
+    from django.views.defaults import server_error
+
+    with translation.override("fr"):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Une erreur s'est produite de notre côté" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_csrf_failure_page_is_friendly():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:login"), {"username": "a@b.fr", "password": "x"})
+    assert response.status_code == 403
+    assert "Ce formulaire a expiré" in response.content.decode()
