@@ -57,6 +57,8 @@ def test_wrong_password_is_401_with_a_json_error(api_client, make_user):
         ({"email": "a" * 300 + "@example.com", "password": "x"}, "email"),
         ({"email": "x@example.com", "password": "p" * 500}, "password"),
         ({"email": ["a@b.fr"], "password": {"$ne": ""}}, "email"),
+        ({"email": "a\x00@b.fr", "password": "x"}, "email"),
+        ({"email": "a@b.fr", "password": "x\x00y"}, "password"),
     ],
 )
 def test_malformed_token_requests_name_the_field_and_write_nothing(api_client, payload, field):
@@ -82,7 +84,17 @@ def test_missing_token_is_401_with_a_json_error(api_client):
 
 
 @pytest.mark.parametrize(
-    "header", ["Token not-a-real-token", "Token ", "Token a b", "Bearer abc", "Token \x00"]
+    "header",
+    [
+        "Token not-a-real-token",
+        "Token ",
+        "Token a b",
+        "Bearer abc",
+        "Token \x00",
+        "Token " + "0" * 39 + "\x00",
+        "Token " + "f" * 40,
+        "Token " + "é" * 40,
+    ],
 )
 def test_wrong_token_is_401_with_a_json_error(api_client, header):
     api_client.credentials(HTTP_AUTHORIZATION=header)

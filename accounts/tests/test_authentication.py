@@ -38,6 +38,7 @@ def test_wrong_password_shows_a_clear_error_and_logs_nobody_in(client, make_user
         {"username": "a" * 300 + "@example.com", "password": "x"},
         {"username": "' OR 1=1 --@x.fr", "password": "' OR 1=1 --"},
         {"username": "<script>alert(1)</script>", "password": "x"},
+        {"username": "nul\x00@relais.example", "password": "x\x00"},
     ],
 )
 def test_bad_login_input_is_refused_without_error(client, payload):
