@@ -16,8 +16,11 @@ class AccountsConfig(AppConfig):
         from .workspaces import Panel, register_panel
 
         # Like contrib.auth's create_permissions: permissions exist only after migrate,
-        # so role groups get theirs then, every time (idempotent).
-        post_migrate.connect(roles.sync_role_permissions_after_migrate, sender=self)
+        # so role groups get theirs then, every time (idempotent). Not sender=self: the
+        # later apps' permissions are created after accounts' post_migrate has run.
+        post_migrate.connect(
+            roles.sync_role_permissions_after_migrate, dispatch_uid="relais_sync_role_permissions"
+        )
 
         register_seeder("accounts", seed_users_and_teams, order=0)
         register_nav_item(

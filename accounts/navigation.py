@@ -31,3 +31,26 @@ def nav_items_for(user: Any) -> list[NavItem]:
         (item for item in _items.values() if not item.roles or has_role(user, *item.roles)),
         key=lambda item: (item.order, item.key),
     )
+
+
+@dataclass(frozen=True)
+class HeaderSearch:
+    """The search box in the header (crm registers it: one box finds every customer)."""
+
+    url_name: str
+    placeholder: Any
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+
+_header_search: list[HeaderSearch] = []
+
+
+def register_header_search(search: HeaderSearch) -> None:
+    _header_search[:] = [search]
+
+
+def header_search_for(user: Any) -> HeaderSearch | None:
+    for search in _header_search:
+        if not search.roles or has_role(user, *search.roles):
+            return search
+    return None

@@ -108,4 +108,11 @@ def sync_role_permissions() -> None:
 
 
 def sync_role_permissions_after_migrate(**kwargs: Any) -> None:
-    sync_role_permissions()
+    """post_migrate fires once per app; act after the last one, when every app's
+    permissions have been created (contrib.auth's receiver runs before this one)."""
+    from django.apps import apps
+
+    # Only apps with a models module get the signal.
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if kwargs.get("app_config") is last:
+        sync_role_permissions()

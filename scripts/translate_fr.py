@@ -25,19 +25,20 @@ def main() -> int:
     for entry in catalogue:
         if entry.obsolete:
             continue
-        if entry.msgid_plural:
-            key = f"{entry.msgid}||{entry.msgid_plural}"
-            if key in table:
+        key = f"{entry.msgid}||{entry.msgid_plural}" if entry.msgid_plural else entry.msgid
+        if key in table:
+            if entry.msgid_plural:
                 forms = table[key]
                 entry.msgstr_plural = {0: forms[0], 1: forms[1]}
-            elif not all(entry.msgstr_plural.values()):
-                missing.append(key)
-        elif entry.msgid in table:
-            entry.msgstr = table[entry.msgid]
-        elif not entry.msgstr:
-            missing.append(entry.msgid)
-        if "fuzzy" in entry.flags and (entry.msgstr or any(entry.msgstr_plural.values())):
-            entry.flags.remove("fuzzy")
+            else:
+                entry.msgstr = table[key]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgid_plural = None
+        elif "fuzzy" in entry.flags or not entry.translated():
+            # msgmerge's fuzzy guesses are often wrong ("contact" -> "membre"): a human
+            # must confirm them through a batch, so they count as missing.
+            missing.append(key)
     catalogue.metadata["Language"] = "fr"
     catalogue.metadata["Plural-Forms"] = "nplurals=2; plural=(n > 1);"
     catalogue.save()

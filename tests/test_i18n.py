@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polib
@@ -20,6 +21,25 @@ def test_french_catalogue_is_complete():
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
     assert missing == []
     assert fuzzy == []
+    # "#| msgid" lines mean msgmerge guessed the text from a similar string; a guess that
+    # lost its fuzzy flag without review ("last call" -> "nom") is a wrong translation.
+    guessed = [entry.msgid for entry in catalogue if entry.previous_msgid]
+    assert guessed == []
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w*)\}")
+
+
+def test_french_texts_use_the_same_placeholders_as_the_english():
+    # A French text naming another placeholder raises KeyError at render time: a 500.
+    catalogue = polib.pofile(str(FRENCH_PO))
+    wrong = []
+    for entry in catalogue.translated_entries():
+        expected = sorted(PLACEHOLDER.findall(entry.msgid))
+        texts = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        if any(sorted(PLACEHOLDER.findall(text)) != expected for text in texts):
+            wrong.append(entry.msgid)
+    assert wrong == []
 
 
 def test_compiled_french_catalogue_matches_its_source():

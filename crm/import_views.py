@@ -1,0 +1,218 @@
+"""Pages for CSV imports and the contact list export (services in crm/imports.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import role_required
+from accounts.http import HtmxHttpRequest
+
+from . import imports, selectors
+from .models import ImportJob, Language
+from .permissions import CRM_EXPORT, CRM_IMPORT
+
+IMPORT_LIST_PAGE_SIZE = 25
+DETAIL_ERRORS_SHOWN = 100
+ERROR_EXPORT_FILTERS = _("The filters of this export are not valid.")
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("The file holds"),
+        choices=ImportJob.Kind.choices,
+        initial=ImportJob.Kind.CONTACTS,
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Comma- or semicolon-separated, UTF-8 or Windows (Excel) encoding, the first "
+            "line naming the columns."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
+    )
+
+
+class ContactExportForm(forms.Form):
+    """The contact list's filters (same names as its query string) and the format."""
+
+    format = forms.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "XLSX")], required=False)
+    q = forms.CharField(required=False, max_length=200)
+    organisation = forms.IntegerField(required=False, min_value=1)
+    tag = forms.CharField(required=False, max_length=50)
+    owner = forms.IntegerField(required=False, min_value=1)
+    mine = forms.BooleanField(required=False)
+    vip = forms.ChoiceField(choices=[("", ""), ("1", "1"), ("0", "0")], required=False)
+    language = forms.ChoiceField(choices=[("", ""), *Language.choices], required=False)
+
+
+@require_GET
+@role_required(*CRM_IMPORT)
+def import_list(request: HtmxHttpRequest) -> HttpResponse:
+    page = Paginator(imports.import_job_list(), IMPORT_LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for job in page:
+        job.status_style = STATUS_STYLES.get(job.status, "secondary")  # type: ignore[attr-defined]
+    return render(request, "crm/imports/list.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*CRM_IMPORT)
+def import_create(request: HtmxHttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = imports.import_job_create(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+        else:
+            messages.success(request, gettext("File received: its rows are being checked."))
+            return redirect("crm:import_detail", pk=job.pk)
+    kind = form["kind"].value() or ImportJob.Kind.CONTACTS
+    if kind not in ImportJob.Kind.values:
+        kind = ImportJob.Kind.CONTACTS
+    return render(
+        request,
+        "crm/imports/create.html",
+        {
+            "form": form,
+            "column_help": {
+                value: (label, imports.import_column_help(kind=value))
+                for value, label in ImportJob.Kind.choices
+            },
+            "max_bytes": settings.RELAIS_IMPORT_MAX_BYTES,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@role_required(*CRM_IMPORT)
+def import_template(request: HtmxHttpRequest, kind: str) -> HttpResponse:
+    if kind not in ImportJob.Kind.values:
+        raise Http404
+    response = HttpResponse(
+        imports.import_template_csv(kind=kind), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="relais-{kind}.csv"'
+    return response
+
+
+STATUS_STYLES: dict[str, str] = {
+    ImportJob.Status.PENDING: "secondary",
+    ImportJob.Status.VALIDATING: "info",
+    ImportJob.Status.VALID: "success",
+    ImportJob.Status.INVALID: "danger",
+    ImportJob.Status.IMPORTING: "primary",
+    ImportJob.Status.DONE: "success",
+    ImportJob.Status.FAILED: "danger",
+}
+
+
+def _job_context(job: ImportJob) -> dict[str, Any]:
+    return {
+        "job": job,
+        "status_style": STATUS_STYLES.get(job.status, "secondary"),
+        "progress": imports.import_job_progress(job=job),
+        "running": job.status in imports.RUNNING_STATUSES,
+        "shown_errors": job.errors[:DETAIL_ERRORS_SHOWN],
+    }
+
+
+@require_GET
+@role_required(*CRM_IMPORT)
+def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(imports.import_job_list(), pk=pk)
+    context = _job_context(job)
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "crm/imports/detail.html#job-status", context)
+    context["header"] = imports.import_job_columns(job=job)
+    return render(request, "crm/imports/detail.html", context)
+
+
+@require_POST
+@role_required(*CRM_IMPORT)
+def import_commit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk)
+    try:
+        imports.import_job_commit_schedule(job=job, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, gettext("Import started: every row is written, or none."))
+    return redirect("crm:import_detail", pk=job.pk)
+
+
+@require_GET
+@role_required(*CRM_IMPORT)
+def import_errors(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk)
+    response = HttpResponse(
+        imports.import_job_errors_csv(job=job), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response
+
+
+@require_GET
+@role_required(*CRM_EXPORT)
+def contact_export(request: HtmxHttpRequest) -> HttpResponseBase:
+    form = ContactExportForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(str(ERROR_EXPORT_FILTERS))
+    data = form.cleaned_data
+    owner = request.user if data["mine"] else data["owner"]
+    contacts = selectors.contact_list(
+        search=data["q"],
+        organisation=data["organisation"],
+        tag=data["tag"],
+        owner=owner,
+        vip={"1": True, "0": False}.get(data["vip"]),
+        language=data["language"],
+    )
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    if data["format"] == "xlsx":
+        try:
+            workbook = imports.contact_export_xlsx(contacts=contacts)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            query = request.GET.copy()
+            query.pop("format", None)
+            return redirect(f"{reverse('crm:contact_list')}?{query.urlencode()}")
+        return FileResponse(
+            workbook,
+            as_attachment=True,
+            filename=f"contacts-{stamp}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response = StreamingHttpResponse(
+        imports.contact_export_csv(contacts=contacts), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="contacts-{stamp}.csv"'
+    return response

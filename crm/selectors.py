@@ -1,0 +1,417 @@
+"""Reads of the shared customer record."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchVector,
+    TrigramWordSimilarity,
+)
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts.models import User
+from accounts.roles import has_role
+
+from . import timeline
+from .models import Activity, Call, Consent, Contact, ContactEmail, ContactPhone, Note, Organisation
+from .permissions import CRM_READ
+from .search import normalise, parse_phone, words
+
+TIMELINE_PAGE_SIZE = 25
+SEARCH_LIMIT = 20
+
+
+# --- Contacts ---------------------------------------------------------------------------
+def contact_list(
+    *,
+    search: str = "",
+    organisation: Organisation | int | None = None,
+    tag: str = "",
+    owner: User | int | None = None,
+    vip: bool | None = None,
+    language: str = "",
+) -> QuerySet[Contact]:
+    """Active contacts with what a list row shows, in a bounded number of queries."""
+    queryset = (
+        Contact.objects.active()
+        .select_related("organisation", "owner")
+        .prefetch_related("emails", "phones", "tags")
+    )
+    if organisation:
+        queryset = queryset.filter(organisation=organisation)
+    if tag:
+        queryset = queryset.filter(tags__name=tag.strip().lower())
+    if owner:
+        queryset = queryset.filter(owner=owner)
+    if vip is not None:
+        queryset = queryset.filter(is_vip=vip)
+    if language:
+        queryset = queryset.filter(preferred_language=language)
+    if search.strip():
+        queryset = _contact_search_filter(queryset, search)
+    else:
+        queryset = queryset.order_by("last_name", "first_name", "id")
+    return queryset
+
+
+def _fts_query(query: str) -> SearchQuery | None:
+    """Prefix match on every word ("lef zo" finds "Lefèvre Zoé"), safe from tsquery syntax."""
+    tokens = ["".join(ch for ch in w if ch.isalnum()) for w in words(query)]
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return None
+    return SearchQuery(" & ".join(f"{t}:*" for t in tokens), config="simple", search_type="raw")
+
+
+def _contact_search_filter(queryset: QuerySet[Contact], query: str) -> QuerySet[Contact]:
+    email = query.strip().lower()
+    if "@" in email and " " not in email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            pass
+        else:
+            # An exact address: the shared domain must not make other people "similar".
+            return queryset.filter(
+                pk__in=ContactEmail.objects.filter(email=email).values("contact_id")
+            ).order_by("last_name", "first_name", "id")
+    e164 = parse_phone(query)
+    if e164:
+        return queryset.filter(
+            pk__in=ContactPhone.objects.filter(number=e164).values("contact_id")
+        ).order_by("last_name", "first_name", "id")
+    normalised = normalise(query)
+    if connection.vendor == "postgresql":
+        # Full text (accents already folded into search_text) for words and prefixes,
+        # trigram word similarity for typos; both served by GIN indexes (migration 0002).
+        condition = Q(search_text__trigram_word_similar=normalised)
+        fts = _fts_query(query)
+        if fts is not None:
+            queryset = queryset.annotate(search_vector=SearchVector("search_text", config="simple"))
+            condition |= Q(search_vector=fts)
+        return (
+            queryset.filter(condition)
+            .annotate(rank=TrigramWordSimilarity(normalised, "search_text"))
+            .order_by("-rank", "last_name", "id")
+        )
+    # SQLite and others: every word must appear somewhere (accents folded on both sides).
+    for word in words(query):
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset.order_by("last_name", "first_name", "id")
+
+
+def contact_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Contact]:
+    if not query.strip():
+        return []
+    return list(contact_list(search=query)[:limit])
+
+
+def contact_get_for_user(*, user: User, pk: int) -> Contact:
+    """A contact the user may read; merged duplicates are returned as they are (the view
+    redirects to the survivor)."""
+    if not has_role(user, *CRM_READ):
+        raise Http404
+    try:
+        return (
+            Contact.objects.select_related("organisation", "owner", "merged_into")
+            .prefetch_related("emails", "phones", "tags", "external_ids")
+            .get(pk=pk)
+        )
+    except Contact.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def consent_current(*, contact: Contact) -> dict[str, Consent | None]:
+    """The latest decision per channel: one query over the contact's consent rows."""
+    from .models import Channel
+
+    latest: dict[str, Consent | None] = {channel: None for channel in Channel.values}
+    for consent in Consent.objects.filter(contact=contact).order_by(
+        "channel", "-recorded_at", "-id"
+    ):
+        if latest.get(consent.channel) is None:
+            latest[consent.channel] = consent
+    return latest
+
+
+def _count(model: type[Any], **filters: Any) -> Subquery:
+    return Subquery(
+        model.objects.filter(**filters)
+        .order_by()
+        .values("contact_id")
+        .annotate(n=Count("id"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def contact_get_for_page(*, user: User, pk: int) -> Contact:
+    """The contact for its 360 page: identity, emails, phones, tags and external ids, and
+    the key figures (notes, calls, last call, timeline size) computed in the same query."""
+    if not has_role(user, *CRM_READ):
+        raise Http404
+    outer = OuterRef("pk")
+    try:
+        return (
+            Contact.objects.select_related("organisation", "owner", "merged_into")
+            .prefetch_related("emails", "phones", "tags", "external_ids")
+            .annotate(
+                note_count=Coalesce(_count(Note, contact=outer), 0),
+                call_count=Coalesce(_count(Call, contact=outer), 0),
+                activity_count=Coalesce(_count(Activity, contact=outer), 0),
+                last_call_at=Subquery(
+                    Call.objects.filter(contact=outer)
+                    .order_by("-started_at")
+                    .values("started_at")[:1]
+                ),
+            )
+            .get(pk=pk)
+        )
+    except Contact.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def contact_personal_data(*, contact: Contact) -> dict[str, Any]:
+    """The contact's own data for a GDPR export (later apps add theirs through hooks)."""
+    contact = (
+        Contact.objects.prefetch_related("emails", "phones", "tags", "external_ids")
+        .select_related("organisation", "owner")
+        .get(pk=contact.pk)
+    )
+    return {
+        "contact": {
+            "id": contact.pk,
+            "title": contact.title,
+            "first_name": contact.first_name,
+            "last_name": contact.last_name,
+            "organisation": contact.organisation.name if contact.organisation else None,
+            "job_title": contact.job_title,
+            "preferred_language": contact.preferred_language,
+            "preferred_channel": contact.preferred_channel,
+            "address": {
+                "line1": contact.address_line1,
+                "line2": contact.address_line2,
+                "postal_code": contact.postal_code,
+                "city": contact.city,
+                "region": contact.region,
+                "country": contact.country,
+            },
+            "vip": contact.is_vip,
+            "emails": [e.email for e in contact.emails.all()],
+            "phones": [p.number.as_e164 for p in contact.phones.all()],
+            "tags": [t.name for t in contact.tags.all()],
+            "external_ids": {x.system: x.value for x in contact.external_ids.all()},
+            "created_at": contact.created_at.isoformat(),
+            "updated_at": contact.updated_at.isoformat(),
+        },
+        "consents": [
+            {
+                "channel": c.channel,
+                "status": c.status,
+                "recorded_at": c.recorded_at.isoformat(),
+                "source": c.source,
+                "proof": c.proof,
+            }
+            for c in Consent.objects.filter(contact=contact).order_by("recorded_at", "id")
+        ],
+        "notes": [
+            {"created_at": n.created_at.isoformat(), "body": n.body}
+            for n in Note.objects.filter(contact=contact).order_by("created_at", "id")
+        ],
+        "calls": [
+            {
+                "started_at": c.started_at.isoformat(),
+                "direction": c.direction,
+                "number": c.number.as_e164 if c.number else "",
+                "duration_seconds": c.duration_seconds,
+                "outcome": c.outcome,
+                "topic": c.topic,
+            }
+            for c in Call.objects.filter(contact=contact).order_by("started_at", "id")
+        ],
+        "timeline": [
+            {"occurred_at": a.occurred_at.isoformat(), "kind": a.kind, "summary": a.summary}
+            for a in Activity.objects.filter(contact=contact).order_by("occurred_at", "id")
+        ],
+    }
+
+
+# --- Organisations ----------------------------------------------------------------------
+def organisation_list(*, search: str = "", tag: str = "") -> QuerySet[Organisation]:
+    queryset = Organisation.objects.select_related("owner").prefetch_related("tags")
+    if tag:
+        queryset = queryset.filter(tags__name=tag.strip().lower())
+    if not search.strip():
+        return queryset.order_by("name", "id")
+    normalised = normalise(search)
+    if connection.vendor == "postgresql":
+        condition = Q(search_text__trigram_word_similar=normalised)
+        fts = _fts_query(search)
+        if fts is not None:
+            queryset = queryset.annotate(search_vector=SearchVector("search_text", config="simple"))
+            condition |= Q(search_vector=fts)
+        return (
+            queryset.filter(condition)
+            .annotate(rank=TrigramWordSimilarity(normalised, "search_text"))
+            .order_by("-rank", "name", "id")
+        )
+    for word in words(search):
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset.order_by("name", "id")
+
+
+def organisation_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Organisation]:
+    if not query.strip():
+        return []
+    return list(organisation_list(search=query)[:limit])
+
+
+def organisation_get_for_user(*, user: User, pk: int) -> Organisation:
+    if not has_role(user, *CRM_READ):
+        raise Http404
+    try:
+        return Organisation.objects.select_related("owner").prefetch_related("tags").get(pk=pk)
+    except Organisation.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def organisation_contacts(*, organisation: Organisation) -> QuerySet[Contact]:
+    return (
+        Contact.objects.active()
+        .filter(organisation=organisation)
+        .prefetch_related(Prefetch("emails"), Prefetch("phones"))
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+# --- Timeline ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TimelinePage:
+    rows: list[Activity]
+    next_cursor: str | None
+
+
+def encode_cursor(activity: Activity) -> str:
+    raw = f"{activity.occurred_at.isoformat()}|{activity.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    """(occurred_at, id) from a cursor, or None if it is not one of ours."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        raw = base64.urlsafe_b64decode(padded.encode()).decode()
+        when_text, pk_text = raw.rsplit("|", 1)
+        when = parse_datetime(when_text)
+        pk = int(pk_text)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    if when is None or timezone.is_naive(when) or pk < 0:
+        return None
+    return when, pk
+
+
+def timeline_page(
+    *,
+    contact: Contact | None = None,
+    organisation: Organisation | None = None,
+    cursor: str | None = None,
+    kinds: list[str] | None = None,
+    page_size: int = TIMELINE_PAGE_SIZE,
+) -> TimelinePage:
+    """One page of a contact's or an organisation's timeline, newest first.
+
+    Keyset pagination on (occurred_at, id): the 2,000th page costs what the first does.
+    An invalid cursor raises ValueError (the caller answers 400).
+    """
+    if (contact is None) == (organisation is None):
+        raise TypeError("Give exactly one of contact or organisation.")
+    queryset = Activity.objects.select_related("actor")
+    if contact is not None:
+        queryset = queryset.filter(contact=contact)
+    else:
+        queryset = queryset.filter(organisation=organisation)
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    if cursor:
+        position = decode_cursor(cursor)
+        if position is None:
+            raise ValueError("invalid cursor")
+        when, pk = position
+        queryset = queryset.filter(Q(occurred_at__lt=when) | Q(occurred_at=when, id__lt=pk))
+    rows = list(queryset.order_by("-occurred_at", "-id")[: page_size + 1])
+    next_cursor = encode_cursor(rows[page_size - 1]) if len(rows) > page_size else None
+    return TimelinePage(rows=rows[:page_size], next_cursor=next_cursor)
+
+
+def timeline_kinds() -> list[timeline.ActivityKind]:
+    return timeline.kinds()
+
+
+# --- Lists for the API (appended with crm/api.py) ---------------------------------------
+def organisation_list_filtered(
+    *,
+    search: str = "",
+    tag: str = "",
+    country: str = "",
+    owner: User | int | None = None,
+) -> QuerySet[Organisation]:
+    """organisation_list plus the country and owner filters the API offers."""
+    queryset = organisation_list(search=search, tag=tag)
+    if country.strip():
+        queryset = queryset.filter(country=country.strip().upper())
+    if owner:
+        queryset = queryset.filter(owner=owner)
+    return queryset
+
+
+def note_list(*, contact: Contact) -> QuerySet[Note]:
+    """A contact's notes, newest first, with their authors."""
+    return (
+        Note.objects.filter(contact=contact).select_related("author").order_by("-created_at", "-id")
+    )
+
+
+def consent_history(*, contact: Contact) -> QuerySet[Consent]:
+    """Every consent decision recorded for a contact, newest first."""
+    return (
+        Consent.objects.filter(contact=contact)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-id")
+    )
+
+
+def call_list(
+    *,
+    contact: Contact | int | None = None,
+    agent: User | int | None = None,
+    direction: str = "",
+    started_after: datetime | None = None,
+    started_before: datetime | None = None,
+) -> QuerySet[Call]:
+    """Logged calls, newest first, with their contact and agent."""
+    queryset = Call.objects.select_related("contact", "agent")
+    if contact:
+        queryset = queryset.filter(contact=contact)
+    if agent:
+        queryset = queryset.filter(agent=agent)
+    if direction:
+        queryset = queryset.filter(direction=direction)
+    if started_after is not None:
+        queryset = queryset.filter(started_at__gte=started_after)
+    if started_before is not None:
+        queryset = queryset.filter(started_at__lt=started_before)
+    return queryset.order_by("-started_at", "-id")
