@@ -1586,11 +1586,13 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
 def _fail(job: ImportJob, *, statuses: Sequence[str]) -> None:
     """Mark the job failed, unless another run has moved it on meanwhile (a duplicate
     task that lost a race must not overwrite the winner's result)."""
+    with translation.override(_language_of(job)):
+        message = str(ERROR_COMMIT_FAILED)
     ImportJob.objects.filter(pk=job.pk, status__in=statuses).update(
         status=ImportJob.Status.FAILED,
         processed_rows=0,
         created_rows=0,
-        errors=[{"row": None, "field": "", "message": str(ERROR_COMMIT_FAILED)}],
+        errors=[{"row": None, "field": "", "message": message}],
         error_count=1,
         finished_at=timezone.now(),
     )

@@ -8,16 +8,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchVector,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Left
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -45,10 +51,10 @@ def contact_list(
     language: str = "",
 ) -> QuerySet[Contact]:
     """Active contacts with what a list row shows, in a bounded number of queries."""
-    queryset = (
-        Contact.objects.active()
-        .select_related("organisation", "owner")
-        .prefetch_related("emails", "phones", "tags")
+    # Organisation and owner are prefetched, not joined: a search then reads one table
+    # (joining 20,000 organisations before the LIMIT cost more than the search itself).
+    queryset = Contact.objects.active().prefetch_related(
+        "organisation", "owner", "emails", "phones", "tags"
     )
     if organisation:
         queryset = queryset.filter(organisation=organisation)
@@ -67,13 +73,44 @@ def contact_list(
     return queryset
 
 
-def _fts_query(query: str) -> SearchQuery | None:
-    """Prefix match on every word ("lef zo" finds "Lefèvre Zoé"), safe from tsquery syntax."""
+# The typo pass returns at most this many nearest matches (no pagination beyond).
+FUZZY_LIMIT = 50
+
+
+def _postgres_search(
+    queryset: QuerySet[Any], query: str, *, order: tuple[str, ...]
+) -> QuerySet[Any]:
+    """Words and prefixes by full text; if that finds nothing, typos by trigram similarity
+    ("Lefebre" finds "Lefèvre"). Both read columns and indexes that migration 0003 adds
+    on PostgreSQL (a stored tsvector; trigrams of the first 64 characters, where the
+    names are), so no row is re-parsed at query time."""
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
     tokens = ["".join(ch for ch in w if ch.isalnum()) for w in words(query)]
-    tokens = [t for t in tokens if t]
-    if not tokens:
-        return None
-    return SearchQuery(" & ".join(f"{t}:*" for t in tokens), config="simple", search_type="raw")
+    tsquery = " & ".join(f"{t}:*" for t in tokens if t)
+    if tsquery:
+        # Raw SQL: the ORM does not know the generated column. The table name comes from
+        # model metadata; the words travel as a parameter.
+        matches = RawSQL(  # noqa: S611
+            f"{table}.search_vector @@ to_tsquery('simple', %s)",
+            [tsquery],
+            output_field=BooleanField(),
+        )
+        exact = queryset.filter(matches)
+        if exact.exists():
+            rank = RawSQL(  # noqa: S611
+                f"ts_rank({table}.search_vector, to_tsquery('simple', %s))",
+                [tsquery],
+                output_field=FloatField(),
+            )
+            return exact.annotate(rank=rank).order_by("-rank", *order)
+    normalised = normalise(query)[:64]
+    head = Left("search_text", 64)
+    return (
+        queryset.annotate(search_head=head)
+        .filter(search_head__trigram_word_similar=normalised)
+        .annotate(rank=TrigramWordSimilarity(normalised, head))
+        .order_by("-rank", *order)[:FUZZY_LIMIT]
+    )
 
 
 def _contact_search_filter(queryset: QuerySet[Contact], query: str) -> QuerySet[Contact]:
@@ -93,20 +130,8 @@ def _contact_search_filter(queryset: QuerySet[Contact], query: str) -> QuerySet[
         return queryset.filter(
             pk__in=ContactPhone.objects.filter(number=e164).values("contact_id")
         ).order_by("last_name", "first_name", "id")
-    normalised = normalise(query)
     if connection.vendor == "postgresql":
-        # Full text (accents already folded into search_text) for words and prefixes,
-        # trigram word similarity for typos; both served by GIN indexes (migration 0002).
-        condition = Q(search_text__trigram_word_similar=normalised)
-        fts = _fts_query(query)
-        if fts is not None:
-            queryset = queryset.annotate(search_vector=SearchVector("search_text", config="simple"))
-            condition |= Q(search_vector=fts)
-        return (
-            queryset.filter(condition)
-            .annotate(rank=TrigramWordSimilarity(normalised, "search_text"))
-            .order_by("-rank", "last_name", "id")
-        )
+        return _postgres_search(queryset, query, order=("last_name", "first_name", "id"))
     # SQLite and others: every word must appear somewhere (accents folded on both sides).
     for word in words(query):
         queryset = queryset.filter(search_text__contains=word)
@@ -135,27 +160,46 @@ def contact_get_for_user(*, user: User, pk: int) -> Contact:
 
 
 def consent_current(*, contact: Contact) -> dict[str, Consent | None]:
-    """The latest decision per channel: one query over the contact's consent rows."""
+    """The latest decision per channel, in one query whatever the history's length."""
     from .models import Channel
 
     latest: dict[str, Consent | None] = {channel: None for channel in Channel.values}
-    for consent in Consent.objects.filter(contact=contact).order_by(
-        "channel", "-recorded_at", "-id"
-    ):
+    queryset = Consent.objects.filter(contact=contact)
+    if connection.features.supports_slicing_ordering_in_compound:
+        # One LIMIT 1 per channel, each a single step down the
+        # (contact, channel, -recorded_at, -id) index, glued with UNION ALL.
+        per_channel = [
+            queryset.filter(channel=channel).order_by("-recorded_at", "-id")[:1]
+            for channel in Channel.values
+        ]
+        rows = list(per_channel[0].union(*per_channel[1:], all=True))
+    else:
+        rows = list(queryset.order_by("channel", "-recorded_at", "-id"))
+    for consent in rows:
         if latest.get(consent.channel) is None:
             latest[consent.channel] = consent
     return latest
 
 
-def _count(model: type[Any], **filters: Any) -> Subquery:
-    return Subquery(
-        model.objects.filter(**filters)
-        .order_by()
-        .values("contact_id")
-        .annotate(n=Count("id"))
-        .values("n")[:1],
-        output_field=IntegerField(),
+# Key figures stop counting here ("10,000+"): a page view must not cost more because a
+# customer's history is long.
+KEY_FIGURE_CAP = 10_000
+
+
+def _capped_count(model: type[Any]) -> RawSQL:
+    """Rows of `model` for the outer contact, counted up to KEY_FIGURE_CAP + 1.
+
+    Raw SQL because the ORM cannot count a LIMITed subquery; every name in it comes
+    from model metadata and the cap is a constant, so nothing user-supplied is spliced.
+    """
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    outer = f"{quote(Contact._meta.db_table)}.{quote('id')}"
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table}.{quote('contact_id')}"  # noqa: S608
+        f" = {outer} LIMIT {int(KEY_FIGURE_CAP) + 1}) AS capped"
     )
+    return RawSQL(sql, [], output_field=IntegerField())  # noqa: S611
 
 
 def contact_get_for_page(*, user: User, pk: int) -> Contact:
@@ -169,9 +213,9 @@ def contact_get_for_page(*, user: User, pk: int) -> Contact:
             Contact.objects.select_related("organisation", "owner", "merged_into")
             .prefetch_related("emails", "phones", "tags", "external_ids")
             .annotate(
-                note_count=Coalesce(_count(Note, contact=outer), 0),
-                call_count=Coalesce(_count(Call, contact=outer), 0),
-                activity_count=Coalesce(_count(Activity, contact=outer), 0),
+                note_count=_capped_count(Note),
+                call_count=_capped_count(Call),
+                activity_count=_capped_count(Activity),
                 last_call_at=Subquery(
                     Call.objects.filter(contact=outer)
                     .order_by("-started_at")
@@ -256,18 +300,8 @@ def organisation_list(*, search: str = "", tag: str = "") -> QuerySet[Organisati
         queryset = queryset.filter(tags__name=tag.strip().lower())
     if not search.strip():
         return queryset.order_by("name", "id")
-    normalised = normalise(search)
     if connection.vendor == "postgresql":
-        condition = Q(search_text__trigram_word_similar=normalised)
-        fts = _fts_query(search)
-        if fts is not None:
-            queryset = queryset.annotate(search_vector=SearchVector("search_text", config="simple"))
-            condition |= Q(search_vector=fts)
-        return (
-            queryset.filter(condition)
-            .annotate(rank=TrigramWordSimilarity(normalised, "search_text"))
-            .order_by("-rank", "name", "id")
-        )
+        return _postgres_search(queryset, search, order=("name", "id"))
     for word in words(search):
         queryset = queryset.filter(search_text__contains=word)
     return queryset.order_by("name", "id")

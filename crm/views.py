@@ -217,6 +217,7 @@ def contact_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "note_form": NoteForm(),
             "call_form": CallForm(initial=CallForm.initial_for(contact)),
             "consent_form": ConsentForm(),
+            "key_figure_cap": selectors.KEY_FIGURE_CAP,
             **timeline_context,
             **permissions,
         },
