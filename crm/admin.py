@@ -16,7 +16,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -130,6 +136,7 @@ class OrganisationForm(forms.ModelForm):
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
     form = OrganisationForm
+    change_list_template = "admin/crm/organisation/change_list.html"
     list_display = ["name", "legal_id", "sector", "size", "city", "country", "owner", "created_at"]
     list_filter = ["size", "country", "created_at"]
     search_fields = ["name", "legal_id", "city", "sector", "search_text"]
@@ -238,7 +245,33 @@ class ContactAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["organisation", "owner", "tags"]
     readonly_fields = ["merged_into", "erased_at", "created_at", "updated_at"]
     inlines = [ContactEmailInline, ContactPhoneInline, ExternalIdInline]
-    actions = ["merge_two"]
+    actions = ["merge_two", "export_csv", "export_xlsx"]
+    change_list_template = "admin/crm/contact/change_list.html"
+
+    @admin.action(description=_("Export the selected contacts (CSV)"))
+    def export_csv(
+        self, request: HttpRequest, queryset: QuerySet[Contact]
+    ) -> StreamingHttpResponse:
+        # The same export as the customer list's, so the file has the same columns.
+        from .imports import contact_export_csv
+
+        response = StreamingHttpResponse(
+            contact_export_csv(contacts=queryset.order_by("pk")), content_type="text/csv"
+        )
+        response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
+        return response
+
+    @admin.action(description=_("Export the selected contacts (Excel)"))
+    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Contact]) -> HttpResponseBase:
+        from .imports import contact_export_xlsx
+
+        try:
+            handle = contact_export_xlsx(contacts=queryset.order_by("pk"))
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return FileResponse(handle, as_attachment=True, filename="contacts.xlsx")
+
     date_hierarchy = "created_at"
     fieldsets = (
         (

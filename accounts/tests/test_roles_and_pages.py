@@ -130,3 +130,14 @@ def test_admin_creates_a_user_with_a_lowercase_email(role_client, password):
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert User.objects.filter(email="new.agent@relais.example").exists()
+
+
+def test_role_groups_hold_the_later_apps_permissions_after_one_migrate():
+    # The test database was built by one `migrate`: crm's permissions must be granted.
+    from django.contrib.auth.models import Group
+
+    agent = Group.objects.get(name=Role.AGENT)
+    admin = Group.objects.get(name=Role.ADMIN)
+    assert agent.permissions.filter(codename="view_contact").exists()
+    assert admin.permissions.filter(codename="delete_contact").exists()
+    assert not Group.objects.get(name=Role.HR).permissions.filter(codename="view_contact").exists()

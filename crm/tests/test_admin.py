@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role, sync_role_permissions
+from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from crm import selectors, services, timeline
 from crm.admin import ERROR_MERGE_SELECT_TWO, ERROR_TAG_EXISTS
@@ -48,13 +48,6 @@ CRM_MODELS = [
 
 def admin_url(model: type[Any], view: str, *args: Any) -> str:
     return reverse(f"admin:crm_{model._meta.model_name}_{view}", args=args)
-
-
-@pytest.fixture(autouse=True)
-def _role_permissions() -> None:
-    # accounts syncs role groups on its own post_migrate, before the apps after it have
-    # their permissions; a second `migrate` fixes production, this fixes the test database.
-    sync_role_permissions()
 
 
 @pytest.fixture
