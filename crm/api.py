@@ -169,7 +169,7 @@ class ContactListView(CrmAPIView):
         filters = self.query(ContactFilterSerializer)
         # The list rows show external ids too, which contact_list does not prefetch.
         queryset = selectors.contact_list(**filters).prefetch_related("external_ids")
-        return self.paginated(queryset, ContactOutputSerializer)
+        return self.paginated(selectors.paginable(queryset), ContactOutputSerializer)
 
     @extend_schema(
         request=ContactCreateInputSerializer,

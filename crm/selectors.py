@@ -77,6 +77,12 @@ def contact_list(
 FUZZY_LIMIT = 50
 
 
+def paginable(queryset: QuerySet[Any]) -> QuerySet[Any] | list[Any]:
+    """What a paginator should get: the typo pass is already capped (FUZZY_LIMIT rows), so
+    it is run once into a list instead of once for the count and again for the page."""
+    return list(queryset) if queryset.query.is_sliced else queryset
+
+
 def _postgres_search(
     queryset: QuerySet[Any], query: str, *, order: tuple[str, ...]
 ) -> QuerySet[Any]:

@@ -71,9 +71,9 @@ def contact_list(request: HtmxHttpRequest) -> HttpResponse:
             "vip": {"1": True, "0": False}.get(data["vip"]),
             "owner": request.user if data["mine"] else None,
         }
-    page = Paginator(selectors.contact_list(**filters), LIST_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.paginable(selectors.contact_list(**filters)), LIST_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     template = "crm/contact_list.html"
