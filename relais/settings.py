@@ -131,8 +131,7 @@ else:
     # Typo search: "Lefebre" is 0.5 word-similar to "Lefèvre"; pg_trgm's default 0.6
     # would miss it. Measured cost at 100,000 contacts: docs/benchmarks.md.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c pg_trgm.word_similarity_threshold="
-        + env.str("RELAIS_TYPO_SIMILARITY", default="0.45")
+        "-c pg_trgm.word_similarity_threshold=" + env.str("RELAIS_TYPO_SIMILARITY", default="0.45")
     )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
