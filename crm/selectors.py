@@ -391,7 +391,11 @@ def timeline_page(
         if position is None:
             raise ValueError("invalid cursor")
         when, pk = position
-        queryset = queryset.filter(Q(occurred_at__lt=when) | Q(occurred_at=when, id__lt=pk))
+        # The redundant `occurred_at <= when` is what the index can seek to; the OR only
+        # breaks ties. Without it PostgreSQL walked and discarded every newer row.
+        queryset = queryset.filter(occurred_at__lte=when).filter(
+            Q(occurred_at__lt=when) | Q(occurred_at=when, id__lt=pk)
+        )
     rows = list(queryset.order_by("-occurred_at", "-id")[: page_size + 1])
     next_cursor = encode_cursor(rows[page_size - 1]) if len(rows) > page_size else None
     return TimelinePage(rows=rows[:page_size], next_cursor=next_cursor)
