@@ -1199,6 +1199,7 @@ class _ContactRows(_Rows):
                     **fields,
                     organisation_id=draft.organisation_id,
                     search_text=normalise(" ".join(parts)),
+                    search_name=normalise(f"{fields.get('first_name', '')} {fields['last_name']}"),
                 )
             )
         Contact.objects.bulk_create(contacts, batch_size=BATCH_SIZE)

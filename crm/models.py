@@ -162,11 +162,14 @@ class Contact(Address):
     )
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, default="")
+    # "first last", lower-case and accent-free: typo search and ranking look at the name
+    # alone, so a colleague at the "Lefebvre SA" company does not outrank Mrs Lefèvre.
+    search_name = models.CharField(max_length=201, editable=False, default="")
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ContactQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "search_name"])
 
     class Meta:
         verbose_name = _("contact")
@@ -175,6 +178,12 @@ class Contact(Address):
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"], name="crm_contact_name_idx"),
             models.Index(fields=["organisation", "last_name"], name="crm_contact_org_idx"),
+            # Lists show active contacts only: counting them reads this small index.
+            models.Index(
+                fields=["last_name", "first_name", "id"],
+                name="crm_contact_active_idx",
+                condition=Q(merged_into__isnull=True, erased_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

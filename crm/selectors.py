@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    FloatField,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -84,37 +84,35 @@ def paginable(queryset: QuerySet[Any]) -> QuerySet[Any] | list[Any]:
 
 
 def _postgres_search(
-    queryset: QuerySet[Any], query: str, *, order: tuple[str, ...]
+    queryset: QuerySet[Any], query: str, *, name: Any, order: tuple[str, ...]
 ) -> QuerySet[Any]:
     """Words and prefixes by full text; if that finds nothing, typos by trigram similarity
-    ("Lefebre" finds "Lefèvre"). Both read columns and indexes that migration 0003 adds
-    on PostgreSQL (a stored tsvector; trigrams of the first 64 characters, where the
-    names are), so no row is re-parsed at query time."""
+    of the name ("Lefebre" finds "Lefèvre"). Matches are ranked by how closely the name
+    itself matches, so Mrs Lefèvre comes before Mr Lefèvre-Bernard and before a colleague
+    at "Lefebvre SA". Reads the columns and indexes of migrations 0003-0004 (a stored
+    tsvector, trigrams of the name), so no row is re-parsed at query time."""
     table = connection.ops.quote_name(queryset.model._meta.db_table)
-    tokens = ["".join(ch for ch in w if ch.isalnum()) for w in words(query)]
-    tsquery = " & ".join(f"{t}:*" for t in tokens if t)
-    if tsquery:
-        # Raw SQL: the ORM does not know the generated column. The table name comes from
-        # model metadata; the words travel as a parameter.
+    normalised = normalise(query)[:200]
+    if normalised:
+        # PostgreSQL tokenises the query exactly as it tokenised the rows ("c-4242" is
+        # "c" and "-4242"), then every lexeme becomes a prefix term ANDed together. Raw
+        # SQL: the ORM knows neither the generated column nor this construction; the
+        # table name comes from model metadata and the text travels as a parameter.
         matches = RawSQL(  # noqa: S611
-            f"{table}.search_vector @@ to_tsquery('simple', %s)",
-            [tsquery],
+            f"{table}.search_vector @@ (SELECT to_tsquery('simple', string_agg("  # noqa: S608
+            "quote_literal(lexeme) || ':*', ' & ')) FROM unnest(to_tsvector('simple', %s)))",
+            [normalised],
             output_field=BooleanField(),
         )
         exact = queryset.filter(matches)
         if exact.exists():
-            rank = RawSQL(  # noqa: S611
-                f"ts_rank({table}.search_vector, to_tsquery('simple', %s))",
-                [tsquery],
-                output_field=FloatField(),
+            return exact.annotate(rank=TrigramSimilarity(name, normalised)).order_by(
+                "-rank", *order
             )
-            return exact.annotate(rank=rank).order_by("-rank", *order)
-    normalised = normalise(query)[:64]
-    head = Left("search_text", 64)
     return (
-        queryset.annotate(search_head=head)
+        queryset.annotate(search_head=name)
         .filter(search_head__trigram_word_similar=normalised)
-        .annotate(rank=TrigramWordSimilarity(normalised, head))
+        .annotate(rank=TrigramWordSimilarity(normalised, name))
         .order_by("-rank", *order)[:FUZZY_LIMIT]
     )
 
@@ -131,13 +129,19 @@ def _contact_search_filter(queryset: QuerySet[Contact], query: str) -> QuerySet[
             return queryset.filter(
                 pk__in=ContactEmail.objects.filter(email=email).values("contact_id")
             ).order_by("last_name", "first_name", "id")
+        # The beginning of an address ("zoe@exam"): a prefix of the stored emails.
+        return queryset.filter(
+            pk__in=ContactEmail.objects.filter(email__startswith=email).values("contact_id")
+        ).order_by("last_name", "first_name", "id")
     e164 = parse_phone(query)
     if e164:
         return queryset.filter(
             pk__in=ContactPhone.objects.filter(number=e164).values("contact_id")
         ).order_by("last_name", "first_name", "id")
     if connection.vendor == "postgresql":
-        return _postgres_search(queryset, query, order=("last_name", "first_name", "id"))
+        return _postgres_search(
+            queryset, query, name=F("search_name"), order=("last_name", "first_name", "id")
+        )
     # SQLite and others: every word must appear somewhere (accents folded on both sides).
     for word in words(query):
         queryset = queryset.filter(search_text__contains=word)
@@ -150,12 +154,15 @@ def contact_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Contact]:
     return list(contact_list(search=query)[:limit])
 
 
-def contact_get_for_user(*, user: User, pk: int) -> Contact:
+def contact_get_for_user(*, user: User, pk: int, light: bool = False) -> Contact:
     """A contact the user may read; merged duplicates are returned as they are (the view
-    redirects to the survivor)."""
+    redirects to the survivor). `light` fetches the row alone (one query), for fragments
+    that only need the contact's identity."""
     if not has_role(user, *CRM_READ):
         raise Http404
     try:
+        if light:
+            return Contact.objects.get(pk=pk)
         return (
             Contact.objects.select_related("organisation", "owner", "merged_into")
             .prefetch_related("emails", "phones", "tags", "external_ids")
@@ -307,7 +314,10 @@ def organisation_list(*, search: str = "", tag: str = "") -> QuerySet[Organisati
     if not search.strip():
         return queryset.order_by("name", "id")
     if connection.vendor == "postgresql":
-        return _postgres_search(queryset, search, order=("name", "id"))
+        # An organisation's search_text starts with its name.
+        return _postgres_search(
+            queryset, search, name=Left("search_text", 64), order=("name", "id")
+        )
     for word in words(search):
         queryset = queryset.filter(search_text__contains=word)
     return queryset.order_by("name", "id")

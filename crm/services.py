@@ -249,9 +249,10 @@ def contact_refresh_search_text(contact: Contact) -> None:
     parts += [e.email for e in contact.emails.all()]
     parts += [x.value for x in contact.external_ids.all()]
     text = normalise(" ".join(parts))
-    if text != contact.search_text:
-        contact.search_text = text
-        Contact.objects.filter(pk=contact.pk).update(search_text=text)
+    name = normalise(f"{contact.first_name} {contact.last_name}")
+    if text != contact.search_text or name != contact.search_name:
+        contact.search_text, contact.search_name = text, name
+        Contact.objects.filter(pk=contact.pk).update(search_text=text, search_name=name)
 
 
 def _set_emails(contact: Contact, emails: list[str]) -> None:
@@ -664,7 +665,7 @@ def contact_erase(
         Contact.objects.filter(pk__in=ids).update(
             title="", first_name="", last_name=ERASED_NAME, job_title="",
             address_line1="", address_line2="", postal_code="", city="", region="",
-            is_vip=False, owner=None, search_text="", erased_at=now,
+            is_vip=False, owner=None, search_text="", search_name="", erased_at=now,
         )  # fmt: skip
         # The change history holds copies of the personal data: it goes too.
         Contact.history.filter(id__in=ids).delete()

@@ -189,6 +189,15 @@ class _BadCursor(Exception):
 @require_GET
 @role_required(*CRM_READ)
 def contact_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    if request.htmx and (request.GET.get("cursor") or request.htmx.target == "timeline"):
+        # A timeline fragment needs the contact's id and access check, not the whole page.
+        fragment_contact = selectors.contact_get_for_user(user=request.user, pk=pk, light=True)
+        try:
+            fragment_context = _timeline_context(request, contact=fragment_contact)
+        except _BadCursor:
+            return HttpResponseBadRequest(ERROR_BAD_CURSOR)
+        partial = "#timeline-rows" if request.GET.get("cursor") else "#timeline"
+        return render(request, f"crm/components/timeline.html{partial}", fragment_context)
     contact = selectors.contact_get_for_page(user=request.user, pk=pk)
     if contact.merged_into_id:
         messages.info(request, _("This contact was merged; here is the record it was merged into."))
@@ -197,10 +206,6 @@ def contact_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         timeline_context = _timeline_context(request, contact=contact)
     except _BadCursor:
         return HttpResponseBadRequest(ERROR_BAD_CURSOR)
-    if request.htmx and request.GET.get("cursor"):
-        return render(request, "crm/components/timeline.html#timeline-rows", timeline_context)
-    if request.htmx and request.htmx.target == "timeline":
-        return render(request, "crm/components/timeline.html#timeline", timeline_context)
     permissions = _permissions(request.user)
     panels = [
         {"panel": panel, "context": panel.context(contact, request)}
