@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -93,15 +94,16 @@ def _postgres_search(
     tsvector, trigrams of the name), so no row is re-parsed at query time."""
     table = connection.ops.quote_name(queryset.model._meta.db_table)
     normalised = normalise(query)[:200]
-    if normalised:
-        # PostgreSQL tokenises the query exactly as it tokenised the rows ("c-4242" is
-        # "c" and "-4242"), then every lexeme becomes a prefix term ANDed together. Raw
-        # SQL: the ORM knows neither the generated column nor this construction; the
-        # table name comes from model metadata and the text travels as a parameter.
+    prefix_terms = " & ".join(f"{word}:*" for word in re.findall(r"\w+", normalised))
+    if prefix_terms:
+        # Whole tokens as PostgreSQL reads them ("c-4242" is "c" and "-4242"), or every
+        # word as a prefix while typing ("lef zo"). Both are constant expressions, so the
+        # planner matches them against the GIN index. Raw SQL: the ORM does not know the
+        # generated column; the table name comes from model metadata, text is a parameter.
         matches = RawSQL(  # noqa: S611
-            f"{table}.search_vector @@ (SELECT to_tsquery('simple', string_agg("  # noqa: S608
-            "quote_literal(lexeme) || ':*', ' & ')) FROM unnest(to_tsvector('simple', %s)))",
-            [normalised],
+            f"({table}.search_vector @@ plainto_tsquery('simple', %s)"
+            f" OR {table}.search_vector @@ to_tsquery('simple', %s))",
+            [normalised, prefix_terms],
             output_field=BooleanField(),
         )
         exact = queryset.filter(matches)
