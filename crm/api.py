@@ -111,7 +111,8 @@ class OrganisationListView(CrmAPIView):
     def get(self, request: Request) -> Response:
         filters = self.query(OrganisationFilterSerializer)
         return self.paginated(
-            selectors.organisation_list_filtered(**filters), OrganisationOutputSerializer
+            selectors.paginable(selectors.organisation_list(**filters)),
+            OrganisationOutputSerializer,
         )
 
     @extend_schema(

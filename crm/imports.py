@@ -1754,7 +1754,7 @@ def contact_export_xlsx(*, contacts: QuerySet[Contact]) -> IO[bytes]:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    count = contacts.order_by().count()
+    count = contacts.count()
     if count > XLSX_MAX_ROWS:
         raise ValidationError(
             ERROR_XLSX_TOO_MANY % {"count": intcomma(count), "limit": intcomma(XLSX_MAX_ROWS)},

@@ -309,10 +309,18 @@ def contact_personal_data(*, contact: Contact) -> dict[str, Any]:
 
 
 # --- Organisations ----------------------------------------------------------------------
-def organisation_list(*, search: str = "", tag: str = "") -> QuerySet[Organisation]:
+def organisation_list(
+    *, search: str = "", tag: str = "", country: str = "", owner: User | int | None = None
+) -> QuerySet[Organisation]:
+    """Organisations, filtered first: the typo pass of a search returns a capped (sliced)
+    queryset, which can no longer be filtered."""
     queryset = Organisation.objects.select_related("owner").prefetch_related("tags")
     if tag:
         queryset = queryset.filter(tags__name=tag.strip().lower())
+    if country.strip():
+        queryset = queryset.filter(country=country.strip().upper())
+    if owner:
+        queryset = queryset.filter(owner=owner)
     if not search.strip():
         return queryset.order_by("name", "id")
     if connection.vendor == "postgresql":
@@ -418,22 +426,6 @@ def timeline_kinds() -> list[timeline.ActivityKind]:
 
 
 # --- Lists for the API (appended with crm/api.py) ---------------------------------------
-def organisation_list_filtered(
-    *,
-    search: str = "",
-    tag: str = "",
-    country: str = "",
-    owner: User | int | None = None,
-) -> QuerySet[Organisation]:
-    """organisation_list plus the country and owner filters the API offers."""
-    queryset = organisation_list(search=search, tag=tag)
-    if country.strip():
-        queryset = queryset.filter(country=country.strip().upper())
-    if owner:
-        queryset = queryset.filter(owner=owner)
-    return queryset
-
-
 def note_list(*, contact: Contact) -> QuerySet[Note]:
     """A contact's notes, newest first, with their authors."""
     return (

@@ -61,3 +61,23 @@ def test_merged_and_erased_contacts_are_not_found(people):
     assert selectors.contact_search(query="Lefort") == []
     services.contact_erase(contact=people["paul"], actor=None, confirmation="Paul Martin")
     assert selectors.contact_search(query="0781234567") == []
+
+
+def test_organisation_filters_combine_with_a_typo_search(role_api_client):
+    acme = services.organisation_create(actor=None, name="Boulangerie Lefèvre", country="FR")
+    services.organisation_create(actor=None, name="Boulangerie Lefèvre UK", country="GB")
+    client = role_api_client(Role.AGENT)
+    response = client.get("/api/v1/organisations/", {"search": "Lefebre", "country": "FR"})
+    assert response.status_code == 200
+    if connection.vendor == "postgresql":
+        assert [row["id"] for row in response.json()["results"]] == [acme.pk]
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_export_of_a_typo_search_lists_the_matches(role_client, people, export_format):
+    client = role_client(Role.SUPERVISOR)
+    response = client.get(reverse("crm:contact_export"), {"q": "Lefebre", "format": export_format})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    if export_format == "csv" and connection.vendor == "postgresql":
+        assert "zoe@a.fr" in body.decode("utf-8-sig")
