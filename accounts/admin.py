@@ -90,5 +90,4 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark selected notifications as read"))
     def mark_read(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        for notification in queryset.filter(read_at__isnull=True).iterator():
-            services.notification_mark_read(notification=notification)
+        services.notifications_mark_read(notifications=queryset)

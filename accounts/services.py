@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
@@ -170,7 +171,10 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     return notification
 
 
+def notifications_mark_read(*, notifications: QuerySet[Notification]) -> int:
+    """Mark these notifications read in one query; returns how many were unread."""
+    return notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
 def notification_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return notifications_mark_read(notifications=Notification.objects.filter(recipient=user))

@@ -138,3 +138,25 @@ def test_api_lists_and_marks_my_notifications_only(role_api_client, django_asser
 def test_api_notifications_need_authentication(api_client):
     assert api_client.get("/api/v1/notifications/").status_code == 401
     assert api_client.post("/api/v1/notifications/read-all/").status_code == 401
+
+
+def test_admin_marks_selected_notifications_read_in_bounded_queries(
+    role_client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    client = role_client(Role.ADMIN)
+    selected = NotificationFactory.create_batch(20)
+    untouched = NotificationFactory()
+    with django_assert_max_num_queries(12):
+        response = client.post(
+            reverse("admin:accounts_notification_changelist"),
+            {"action": "mark_read", "_selected_action": [n.pk for n in selected]},
+        )
+    assert response.status_code == 302
+    assert (
+        Notification.objects.filter(pk__in=[n.pk for n in selected], read_at__isnull=True).count()
+        == 0
+    )
+    untouched.refresh_from_db()
+    assert not untouched.is_read
