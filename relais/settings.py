@@ -305,6 +305,15 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Installed into django-celery-beat's tables when beat starts; editable in the admin.
 CELERY_BEAT_SCHEDULE = {
+    "tickets.sla_sweep": {"task": "tickets.tasks.sla_sweep_task", "schedule": timedelta(minutes=1)},
+    "tickets.auto_close": {
+        "task": "tickets.tasks.tickets_auto_close_task",
+        "schedule": timedelta(hours=1),
+    },
+    "tickets.holidays": {
+        "task": "tickets.tasks.calendars_load_holidays_task",
+        "schedule": timedelta(days=7),
+    },
     "accounts.sessions_clear": {
         "task": "accounts.tasks.sessions_clear_task",
         "schedule": timedelta(hours=24),
@@ -327,4 +336,33 @@ PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
 # --- Relais ---------------------------------------------------------------------------
+# --- Service desk -------------------------------------------------------------------------
+TICKETS_AUTO_CLOSE_DAYS = env.int("TICKETS_AUTO_CLOSE_DAYS", default=7)
+TICKETS_ATTACHMENT_MAX_BYTES = env.int("TICKETS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Checked against the file's content (magic numbers), not its name.
+TICKETS_ATTACHMENT_TYPES = frozenset(
+    env.list(
+        "TICKETS_ATTACHMENT_TYPES",
+        default=[
+            "application/pdf",
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "image/webp",
+            "image/heic",
+            "text/plain",
+            "text/csv",
+            "application/zip",  # also .docx, .xlsx, .odt: zip containers
+            "application/msword",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.oasis.opendocument.text",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            "audio/mpeg",
+            "audio/x-wav",
+            "message/rfc822",
+        ],
+    )
+)
+
 RELAIS_DEMO_PASSWORD = "relais-demo"  # noqa: S105 - documented demo password, seed_demo only

@@ -12,11 +12,13 @@ admin.site.index_title = _("Administration")
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("crm.api_urls")),
+    path("", include("tickets.api_urls")),
 ]
 
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("crm.urls")),
+    path("", include("tickets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -1,0 +1,92 @@
+"""The service desk's places in the shared UI: navigation, workspace panels, the panel on
+the customer page. Registered from TicketsConfig.ready()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.navigation import NavItem, register_nav_item
+from accounts.roles import Role
+from accounts.workspaces import Panel, register_panel
+from crm.models import Contact
+from crm.permissions import CRM_READ
+from crm.registry import CustomerPanel, register_customer_panel
+
+from .permissions import TICKETS_WORK
+
+
+def _inbox_panel(request: HttpRequest) -> dict[str, Any]:
+    from . import selectors
+
+    user = request.user
+    mine = selectors.ticket_inbox(user=user, filters=selectors.InboxFilters(view="mine"))  # type: ignore[arg-type]
+    return {
+        "tickets": list(mine[:8]),
+        "counts": selectors.inbox_counts(user=user),  # type: ignore[arg-type]
+    }
+
+
+def _my_requests_panel(request: HttpRequest) -> dict[str, Any]:
+    from . import selectors
+
+    return {"requests": list(selectors.my_requests(user=request.user)[:5])}  # type: ignore[arg-type]
+
+
+def _customer_tickets(contact: Contact, request: HttpRequest) -> dict[str, Any]:
+    from . import selectors
+
+    return {"tickets": selectors.contact_tickets(contact=contact, limit=10), "contact": contact}
+
+
+def register() -> None:
+    register_nav_item(
+        NavItem(
+            key="tickets",
+            label=_("Tickets"),
+            url_name="tickets:inbox",
+            icon="inbox",
+            roles=frozenset(TICKETS_WORK),
+            order=10,
+        )
+    )
+    register_nav_item(
+        NavItem(
+            key="my_requests",
+            label=_("My IT requests"),
+            url_name="tickets:my_requests",
+            icon="pc-display",
+            order=90,
+        )
+    )
+    register_panel(
+        Panel(
+            key="tickets_mine",
+            title=_("My tickets"),
+            template="tickets/panels/mine.html",
+            context=_inbox_panel,
+            roles=frozenset({Role.AGENT, Role.SUPERVISOR, Role.IT}),
+            order=1,
+        )
+    )
+    register_panel(
+        Panel(
+            key="tickets_my_requests",
+            title=_("My IT requests"),
+            template="tickets/panels/my_requests.html",
+            context=_my_requests_panel,
+            order=60,
+        )
+    )
+    register_customer_panel(
+        CustomerPanel(
+            key="tickets",
+            title=_("Tickets"),
+            template="tickets/panels/customer_tickets.html",
+            context=_customer_tickets,
+            roles=frozenset(CRM_READ),
+            order=10,
+        )
+    )
