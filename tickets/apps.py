@@ -28,4 +28,6 @@ class TicketsConfig(AppConfig):
         for role in (Role.AGENT, Role.SUPERVISOR, Role.IT):
             grant(role, *(f"tickets.view_{m}" for m in models))
             grant(role, "tickets.add_ticket", "tickets.change_ticket", "tickets.add_message")
-        grant(Role.SUPERVISOR, "tickets.add_macro", "tickets.change_macro", "tickets.view_slapolicy")
+        grant(
+            Role.SUPERVISOR, "tickets.add_macro", "tickets.change_macro", "tickets.view_slapolicy"
+        )

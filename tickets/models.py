@@ -11,7 +11,6 @@ import re
 import uuid
 from typing import ClassVar
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -94,7 +93,7 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
 
 
 class Holiday(models.Model):
@@ -376,9 +375,7 @@ class Ticket(models.Model):
     # The earlier of the two running clocks: what "breaching soon" and the sweep read.
     sla_next_due_at = models.DateTimeField(_("next SLA deadline"), null=True, blank=True)
     sla_paused_at = models.DateTimeField(_("SLA clock paused since"), null=True, blank=True)
-    sla_paused_seconds = models.PositiveIntegerField(
-        _("business seconds paused"), default=0
-    )
+    sla_paused_seconds = models.PositiveIntegerField(_("business seconds paused"), default=0)
     # When the breach warning is due (deadline minus the policy's warning window).
     sla_warn_at = models.DateTimeField(_("warn at"), null=True, blank=True)
     sla_warned_at = models.DateTimeField(_("breach warning sent"), null=True, blank=True)
@@ -437,7 +434,9 @@ class Ticket(models.Model):
                     status__in=["new", "open", "pending_customer", "pending_third_party"],
                 ),
             ),
-            models.Index(fields=["queue", "status", "-updated_at", "-id"], name="tickets_queue_idx"),
+            models.Index(
+                fields=["queue", "status", "-updated_at", "-id"], name="tickets_queue_idx"
+            ),
             # Breaching soon and the SLA sweep: running clocks by deadline.
             models.Index(
                 fields=["sla_next_due_at"],
@@ -496,7 +495,7 @@ class Ticket(models.Model):
 
     @property
     def sla_state(self) -> str:
-        """"breached", "soon" (within the warning window), "ok", "paused" or "none"."""
+        """ "breached", "soon" (within the warning window), "ok", "paused" or "none"."""
         if self.sla_breached_at is not None and self.status in self.ACTIVE_STATUSES:
             return "breached"
         if self.sla_next_due_at is None:
@@ -704,4 +703,3 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
-

@@ -228,7 +228,9 @@ def ticket_last_public_message_id(*, ticket: Ticket) -> int | None:
     )
 
 
-def contact_tickets(*, contact: Contact, exclude: int | None = None, limit: int = 10) -> list[Ticket]:
+def contact_tickets(
+    *, contact: Contact, exclude: int | None = None, limit: int = 10
+) -> list[Ticket]:
     """The customer's tickets, open ones first, for the 360 panel."""
     qs = Ticket.objects.filter(contact=contact).select_related("queue", "assignee")
     if exclude:
@@ -293,9 +295,7 @@ def presence_of(*, user: User) -> str:
 
 
 def attachment_get_for_user(*, user: User, pk: int) -> Attachment:
-    attachment = (
-        Attachment.objects.select_related("message__ticket").filter(pk=pk).first()
-    )
+    attachment = Attachment.objects.select_related("message__ticket").filter(pk=pk).first()
     if attachment is None:
         raise Http404
     ticket = attachment.message.ticket
@@ -309,9 +309,7 @@ def attachment_get_for_user(*, user: User, pk: int) -> Attachment:
 
 
 def has_open_tickets_annotation() -> Exists:
-    return Exists(
-        Ticket.objects.filter(contact=OuterRef("pk"), status__in=Ticket.ACTIVE_STATUSES)
-    )
+    return Exists(Ticket.objects.filter(contact=OuterRef("pk"), status__in=Ticket.ACTIVE_STATUSES))
 
 
 def is_postgres() -> bool:

@@ -82,7 +82,9 @@ ERROR_SAVED_VIEW_NAME = _("Give the view a name.")
 ERROR_SAVED_VIEW_TAKEN = _("You already have a view with this name.")
 ERROR_CATEGORY_KIND = _("This category is not used for this queue.")
 ERROR_TOO_MANY_TAGS = _("At most %(limit)d tags per ticket.")
-ERROR_CONTACT_INACTIVE = _("This customer was merged or erased; open the ticket on the record it leads to.")
+ERROR_CONTACT_INACTIVE = _(
+    "This customer was merged or erased; open the ticket on the record it leads to."
+)
 ERROR_CALENDAR_HOURS = _("Opening hours must close after they open.")
 ERROR_TIME_ZONE = _("Unknown time zone: %(zone)s.")
 ERROR_COUNTRY = _("Public holidays are not known for the country code “%(code)s”.")
@@ -121,7 +123,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def transition_allowed(old: str, new: str) -> bool:
-    return new == old and old != Status.CLOSED or new in TRANSITIONS.get(old, frozenset())
+    return (new == old and old != Status.CLOSED) or new in TRANSITIONS.get(old, frozenset())
 
 
 def allowed_statuses(ticket: Ticket) -> list[str]:
@@ -204,7 +206,9 @@ def calendar_load_public_holidays(*, calendar: BusinessCalendar, through_year: i
         raise ValidationError(
             {"holiday_country": ERROR_COUNTRY % {"code": calendar.holiday_country}}
         ) from exc
-    rows = [Holiday(calendar=calendar, date=day, name=str(name)[:100]) for day, name in public.items()]
+    rows = [
+        Holiday(calendar=calendar, date=day, name=str(name)[:100]) for day, name in public.items()
+    ]
     with transaction.atomic():
         Holiday.objects.bulk_create(rows, ignore_conflicts=True)
         BusinessCalendar.objects.filter(pk=calendar.pk).update(holidays_loaded_through=through_year)
@@ -318,6 +322,10 @@ def _claim(sql_set: str, sql_where: str, params: list[Any]) -> list[tuple[Any, .
     """UPDATE ... RETURNING: flag and fetch in one statement, so two sweeps running at once
     never notify twice (PostgreSQL and SQLite >= 3.35 both have RETURNING)."""
     table = Ticket._meta.db_table
+    params = [
+        connection.ops.adapt_datetimefield_value(p) if isinstance(p, dt.datetime) else p
+        for p in params
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {sql_set} WHERE {sql_where} "  # noqa: S608 - constants only
@@ -359,13 +367,26 @@ def sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
         activities: list[Activity] = []
         per_recipient: dict[int, list[tuple[str, tuple[Any, ...]]]] = {}
         for row in warned:
-            events.append(TicketEvent(ticket_id=row[0], kind=TicketEvent.Kind.SLA_WARNING, occurred_at=now))
+            events.append(
+                TicketEvent(ticket_id=row[0], kind=TicketEvent.Kind.SLA_WARNING, occurred_at=now)
+            )
             if row[5]:
                 per_recipient.setdefault(row[5], []).append(("warn", row))
         breach_kind = get_kind(kinds.TICKET_SLA_BREACHED)
         for row in breached:
-            ticket_id, subject, created_at, contact_id, organisation_id, assignee_id, team_id, queue_id = row
-            events.append(TicketEvent(ticket_id=ticket_id, kind=TicketEvent.Kind.SLA_BREACH, occurred_at=now))
+            (
+                ticket_id,
+                subject,
+                created_at,
+                contact_id,
+                organisation_id,
+                assignee_id,
+                team_id,
+                queue_id,
+            ) = row
+            events.append(
+                TicketEvent(ticket_id=ticket_id, kind=TicketEvent.Kind.SLA_BREACH, occurred_at=now)
+            )
             lead_id = team_leads.get(team_id or queue_teams.get(queue_id))
             for recipient in {lead_id, assignee_id} - {None}:
                 per_recipient.setdefault(recipient, []).append(("breach", row))
@@ -431,7 +452,11 @@ def _ticket_content_type() -> Any:
     return ContentType.objects.get_for_model(Ticket)  # cached by Django after the first call
 
 
-def _number(pk: int, created_at: dt.datetime) -> str:
+def _number(pk: int, created_at: dt.datetime | str) -> str:
+    if isinstance(created_at, str):  # SQLite's raw cursor
+        created_at = dt.datetime.fromisoformat(created_at)
+    if timezone.is_naive(created_at):
+        created_at = timezone.make_aware(created_at, dt.UTC)
     return Ticket(pk=pk, created_at=created_at).number
 
 
@@ -663,8 +688,13 @@ def _save(ticket: Ticket, now: dt.datetime, fields: Iterable[str]) -> None:
     ticket.refresh_from_db(fields=["version"])
 
 
-def _set_status(ticket: Ticket, new: str, actor: User | None, now: dt.datetime) -> list[str]:
-    """Apply a status change in memory; return the changed fields. Caller checked it."""
+def _set_status(
+    ticket: Ticket, new: str, actor: User | None, now: dt.datetime, *, on_timeline: bool = True
+) -> list[str]:
+    """Apply a status change in memory; return the changed fields. Caller checked it.
+
+    `on_timeline=False` for the automatic moves a message causes (new -> open on the first
+    reply, pending -> open on the customer's answer): the message's own line says it."""
     old = ticket.status
     if new == old:
         return []
@@ -684,7 +714,7 @@ def _set_status(ticket: Ticket, new: str, actor: User | None, now: dt.datetime) 
     _event(ticket, TicketEvent.Kind.STATUS, actor, old=old, new=new)
     if new == Status.RESOLVED:
         _timeline(ticket, kinds.TICKET_RESOLVED, actor, subject=ticket.subject)
-    else:
+    elif on_timeline:
         _timeline(ticket, kinds.TICKET_STATUS, actor, old=old, new=new)
     return changed + SLA_FIELDS
 
@@ -710,10 +740,10 @@ def ticket_update(
     subject: str | None = None,
     priority: int | None = None,
     queue: Queue | None = None,
-    category: Category | None | type[Ellipsis] = ...,
+    category: Category | type[Ellipsis] | None = ...,
     tags: Iterable[str] | None = None,
     status: str | None = None,
-    assignee: User | None | type[Ellipsis] = ...,
+    assignee: User | type[Ellipsis] | None = ...,
 ) -> Ticket:
     """Change properties; the fields left out (None / ...) are not touched."""
     with transaction.atomic():
@@ -836,15 +866,16 @@ def ticket_auto_assign(*, ticket: Ticket) -> User | None:
     team_id = ticket.team_id or ticket.queue.team_id
     with transaction.atomic():
         presences = list(
-            AgentPresence.objects.select_for_update()
+            AgentPresence.objects.select_for_update(of=("self",))
             .filter(
                 status=AgentPresence.Status.AVAILABLE,
-                user__is_active=True,
-                user__teams=team_id,
-                user__groups__name__in=[Role.AGENT, Role.IT],
+                # A subquery, not joins: FOR UPDATE refuses DISTINCT.
+                user_id__in=User.objects.filter(
+                    is_active=True, teams=team_id, groups__name__in=[Role.AGENT, Role.IT]
+                ).values("pk"),
             )
+            .select_related("user")
             .order_by(F("last_assigned_at").asc(nulls_first=True), "user_id")
-            .distinct()
         )
         if not presences:
             return None
@@ -916,7 +947,8 @@ def ticket_reply(
                 raise ConcurrentReplyError(newer)
         now = timezone.now()
         target = status
-        if target is None and kind == Message.Kind.PUBLIC and ticket.status == Status.NEW:
+        automatic = target is None and kind == Message.Kind.PUBLIC and ticket.status == Status.NEW
+        if automatic:
             target = Status.OPEN
         if target is not None and target != ticket.status:
             _check_transition(ticket, target)
@@ -942,7 +974,7 @@ def ticket_reply(
         if kind == Message.Kind.PUBLIC:
             _timeline(ticket, kinds.TICKET_REPLIED, author, excerpt=_excerpt(text))
         if target is not None and target != ticket.status:
-            changed += _set_status(ticket, target, author, now)
+            changed += _set_status(ticket, target, author, now, on_timeline=not automatic)
         _save(ticket, now, changed)
     return message
 
@@ -1002,7 +1034,7 @@ def ticket_customer_message(
         if ticket.status in (Status.PENDING_CUSTOMER, Status.RESOLVED):
             if ticket.status == Status.RESOLVED:
                 _event(ticket, TicketEvent.Kind.REOPENED, None)
-            changed += _set_status(ticket, Status.OPEN, None, now)
+            changed += _set_status(ticket, Status.OPEN, None, now, on_timeline=False)
         _save(ticket, now, changed)
     return message
 
@@ -1075,7 +1107,7 @@ def tickets_bulk_update(
     actor: User,
     status: str | None = None,
     priority: int | None = None,
-    assignee: User | None | type[Ellipsis] = ...,
+    assignee: User | type[Ellipsis] | None = ...,
     add_tag: str | None = None,
 ) -> BulkResult:
     """Apply one change to many tickets, each through ticket_update in its own transaction:
@@ -1139,12 +1171,11 @@ PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\.([a-z_]+)\s*\}\}")
 
 
 def _placeholder_values(ticket: Ticket, agent: User) -> dict[str, str]:
-    contact = ticket.contact
-    requester = ticket.requester_user
+    person: Any = ticket.contact or ticket.requester_user
     return {
-        "contact.first_name": contact.first_name if contact else (requester.first_name if requester else ""),
-        "contact.last_name": contact.last_name if contact else (requester.last_name if requester else ""),
-        "contact.full_name": str(contact or requester or ""),
+        "contact.first_name": person.first_name if person else "",
+        "contact.last_name": person.last_name if person else "",
+        "contact.full_name": str(person or ""),
         "ticket.number": ticket.number,
         "ticket.subject": ticket.subject,
         "ticket.queue": ticket.queue.name,
@@ -1179,7 +1210,9 @@ def macro_render(*, macro: Macro, ticket: Ticket, agent: User) -> str:
     """Fill the placeholders. Plain substitution from a fixed list: a macro cannot reach
     anything else on the objects (no template engine, no attribute walking)."""
     values = _placeholder_values(ticket, agent)
-    return PLACEHOLDER.sub(lambda m: values.get(f"{m.group(1)}.{m.group(2)}", m.group(0)), macro.body)
+    return PLACEHOLDER.sub(
+        lambda m: values.get(f"{m.group(1)}.{m.group(2)}", m.group(0)), macro.body
+    )
 
 
 def macro_save(
@@ -1219,7 +1252,9 @@ def macro_apply(
         message = ticket_reply(
             ticket=ticket,
             author=actor,
-            body=body if body is not None else macro_render(macro=macro, ticket=ticket, agent=actor),
+            body=body
+            if body is not None
+            else macro_render(macro=macro, ticket=ticket, agent=actor),
             kind=macro.kind,
             status=macro.set_status or None,
             last_seen_message_id=last_seen_message_id,

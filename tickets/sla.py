@@ -133,9 +133,7 @@ def schedule_for(calendar_id: int) -> Schedule:
         intervals=OpeningHours.objects.filter(calendar_id=calendar_id).values_list(
             "weekday", "opens_at", "closes_at"
         ),
-        closed_dates=Holiday.objects.filter(calendar_id=calendar_id).values_list(
-            "date", flat=True
-        ),
+        closed_dates=Holiday.objects.filter(calendar_id=calendar_id).values_list("date", flat=True),
     )
     with _lock:
         _cache[calendar_id] = (now, schedule)

@@ -44,7 +44,9 @@ class CalendarFactory(factory.django.DjangoModelFactory):
     holiday_country = ""
 
 
-def calendar(*, hours: list[Any] | None = None, name: str | None = None, **kwargs: Any) -> BusinessCalendar:
+def calendar(
+    *, hours: list[Any] | None = None, name: str | None = None, **kwargs: Any
+) -> BusinessCalendar:
     return services.calendar_create(
         name=name or f"Calendar {BusinessCalendar.objects.count() + 1}",
         hours=ALWAYS_OPEN if hours is None else hours,
