@@ -9,11 +9,13 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self) -> None:
+        from accounts.demo import register_seeder
         from accounts.roles import Role, grant
         from crm import registry
         from crm.timeline import register_kind
 
         from . import services, timeline
+        from .demo import seed_service_desk
 
         for kind in timeline.TICKET_KINDS:
             register_kind(kind)
@@ -21,6 +23,8 @@ class TicketsConfig(AppConfig):
         registry.register_erase_hook("tickets", services.contact_erase_hook)
         registry.register_export_hook("tickets", services.contact_export_hook)
         from . import ui
+
+        register_seeder("tickets", seed_service_desk, order=20)
 
         ui.register()
 
