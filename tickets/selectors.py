@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, has_role
-from crm.models import Contact
+from crm.models import Contact, ContactEmail
 
 from .models import (
     AgentPresence,
@@ -68,6 +68,14 @@ def visible_queue_ids(*, user: User) -> list[int]:
     return ids
 
 
+def user_team_ids(*, user: User) -> list[int]:
+    cached = getattr(user, "_relais_team_ids", None)
+    if cached is None:
+        cached = tuple(user.teams.values_list("pk", flat=True))
+        user._relais_team_ids = cached  # type: ignore[attr-defined]
+    return list(cached)
+
+
 def queue_list_for_user(*, user: User) -> QuerySet[Queue]:
     return (
         Queue.objects.filter(pk__in=visible_queue_ids(user=user))
@@ -77,8 +85,9 @@ def queue_list_for_user(*, user: User) -> QuerySet[Queue]:
 
 
 def _base() -> QuerySet[Ticket]:
+    # sla_policy: Ticket.sla_state reads its warning window on every row.
     return Ticket.objects.select_related(
-        "queue", "contact", "requester_user", "assignee", "organisation"
+        "queue", "contact", "requester_user", "assignee", "organisation", "sla_policy"
     )
 
 
@@ -131,8 +140,7 @@ def ticket_inbox(*, user: User, filters: InboxFilters) -> QuerySet[Ticket]:
     if filters.view == "mine":
         qs = qs.filter(assignee=user)
     elif filters.view == "team":
-        team_ids = list(user.teams.values_list("pk", flat=True))
-        qs = qs.filter(team_id__in=team_ids)
+        qs = qs.filter(team_id__in=user_team_ids(user=user))
     elif filters.view == "unassigned":
         qs = qs.filter(assignee__isnull=True)
     elif filters.view == "breaching":
@@ -170,7 +178,10 @@ def _search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     # Subject words (trigram index on PostgreSQL), or the customer's email exactly.
     condition = Q(subject__icontains=text)
     if "@" in text:
-        condition |= Q(contact__emails__email__iexact=text.lower())
+        # A subquery, not a join: a customer with two addresses must not show twice.
+        condition |= Q(
+            contact__in=ContactEmail.objects.filter(email__iexact=text.lower()).values("contact_id")
+        )
     return qs.filter(condition)
 
 
@@ -221,8 +232,10 @@ def ticket_events(*, ticket: Ticket, limit: int = 50) -> list[TicketEvent]:
 
 def ticket_last_public_message_id(*, ticket: Ticket) -> int | None:
     return (
+        # By id, as ticket_reply compares ids: messages moved in by a merge keep their
+        # older dates but have higher ids.
         Message.objects.filter(ticket=ticket, kind=Message.Kind.PUBLIC)
-        .order_by("-created_at", "-id")
+        .order_by("-pk")
         .values_list("pk", flat=True)
         .first()
     )
@@ -231,18 +244,12 @@ def ticket_last_public_message_id(*, ticket: Ticket) -> int | None:
 def contact_tickets(
     *, contact: Contact, exclude: int | None = None, limit: int = 10
 ) -> list[Ticket]:
-    """The customer's tickets, open ones first, for the 360 panel."""
+    """The customer's tickets, open ones first, newest first: one query for the 360 panel."""
     qs = Ticket.objects.filter(contact=contact).select_related("queue", "assignee")
     if exclude:
         qs = qs.exclude(pk=exclude)
-    open_first = list(qs.filter(status__in=Ticket.ACTIVE_STATUSES).order_by("-created_at")[:limit])
-    if len(open_first) < limit:
-        open_first += list(
-            qs.exclude(status__in=Ticket.ACTIVE_STATUSES).order_by("-created_at")[
-                : limit - len(open_first)
-            ]
-        )
-    return open_first
+    active_first = Case(When(status__in=Ticket.ACTIVE_STATUSES, then=Value(0)), default=Value(1))
+    return list(qs.order_by(active_first, "-created_at", "-id")[:limit])
 
 
 def my_requests(*, user: User) -> QuerySet[Ticket]:

@@ -106,7 +106,8 @@ class ConcurrentReplyError(ValidationError):
     def __init__(self, message: Message) -> None:
         author = str(message.author or message.author_contact or gettext("Someone"))
         super().__init__(ERROR_REPLIED_MEANWHILE % {"author": author}, code="replied_meanwhile")
-        self.message = message
+        # Not `self.message`: ValidationError keeps its own text there.
+        self.newer_message = message
 
 
 # --- Transitions: the one place they are decided ---------------------------------------------
@@ -628,7 +629,6 @@ def ticket_create(
         raise ValidationError(errors)
     safe_html, text = _clean_body(body, body_format)
     attachments_validate(attachments)
-    tag_objects = _tags(tags)
     now = timezone.now()
     created = created_at or now
     ticket = Ticket(
@@ -647,6 +647,7 @@ def ticket_create(
         message_count=1,
     )
     with transaction.atomic():
+        tag_objects = _tags(tags)  # inside: a refused ticket leaves no new tag behind
         if assignee is not None:
             _check_assignee(ticket, assignee)
             ticket.assignee = assignee
@@ -774,7 +775,11 @@ def ticket_update(
             ticket.queue = queue
             ticket.team_id = queue.team_id
             changed += ["queue", "team"]
-            if ticket.assignee_id is not None and assignee is ...:
+            same_assignee = assignee is ... or (
+                assignee is not None and assignee.pk == ticket.assignee_id
+            )
+            if ticket.assignee_id is not None and same_assignee:
+                assignee = ...
                 try:
                     _check_assignee(ticket, ticket.assignee)  # type: ignore[arg-type]
                 except ValidationError:
@@ -1008,6 +1013,7 @@ def ticket_customer_message(
                 priority=ticket.priority,
                 category=ticket.category,
                 attachments=attachments,
+                actor=author_user,
             )
             Ticket.objects.filter(pk=follow_up.pk).update(follow_up_of=ticket)
             follow_up.follow_up_of = ticket
@@ -1200,10 +1206,22 @@ PLACEHOLDERS = sorted(
 )
 
 
+ANY_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+
+
 def macro_check(body: str) -> None:
-    unknown = [f"{a}.{b}" for a, b in PLACEHOLDER.findall(body) if f"{a}.{b}" not in PLACEHOLDERS]
+    """Every {{ ... }} must be one of PLACEHOLDERS: a typo would reach the customer as is."""
+    unknown = [
+        inner.strip()
+        for inner in ANY_PLACEHOLDER.findall(body)
+        if inner.strip() not in PLACEHOLDERS
+    ]
     if unknown:
-        raise ValidationError({"body": ERROR_MACRO_PLACEHOLDER % {"name": unknown[0]}})
+        raise ValidationError({"body": ERROR_MACRO_PLACEHOLDER % {"name": unknown[0][:50]}})
+
+
+def macro_delete(*, macro: Macro) -> None:
+    macro.delete()
 
 
 def macro_render(*, macro: Macro, ticket: Ticket, agent: User) -> str:
@@ -1245,6 +1263,7 @@ def macro_apply(
     actor: User,
     body: str | None = None,
     last_seen_message_id: int | None = None,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Message:
     """Post the macro's reply (as edited by the agent, if given) and apply its actions, in
     one transaction."""
@@ -1258,6 +1277,7 @@ def macro_apply(
             kind=macro.kind,
             status=macro.set_status or None,
             last_seen_message_id=last_seen_message_id,
+            attachments=attachments,
         )
         tags = list(macro.add_tags.values_list("name", flat=True))
         if macro.set_priority or tags:

@@ -394,7 +394,7 @@ def test_second_agent_sees_that_someone_else_answered_first(helpdesk):
             last_seen_message_id=seen,
         )
     assert "Alice" in str(info.value)
-    assert info.value.message.body_text == "Réponse d'Alice"
+    assert info.value.newer_message.body_text == "Réponse d'Alice"
     assert not Message.objects.filter(body_text="Réponse de Bruno").exists()
 
 
