@@ -437,9 +437,25 @@ class Ticket(models.Model):
             models.Index(
                 fields=["queue", "status", "-updated_at", "-id"], name="tickets_queue_idx"
             ),
+            # "All" and "unassigned" across the visible queues, and the API's default list:
+            # walk the newest rows in order and stop at 50 instead of sorting every match.
+            models.Index(
+                fields=["-updated_at", "-id"],
+                name="tickets_active_updated_idx",
+                condition=Q(status__in=["new", "open", "pending_customer", "pending_third_party"]),
+            ),
+            models.Index(
+                fields=["-updated_at", "-id"],
+                name="tickets_unassigned_upd_idx",
+                condition=Q(
+                    assignee__isnull=True,
+                    status__in=["new", "open", "pending_customer", "pending_third_party"],
+                ),
+            ),
+            models.Index(fields=["-updated_at", "-id"], name="tickets_updated_idx"),
             # Breaching soon and the SLA sweep: running clocks by deadline.
             models.Index(
-                fields=["sla_next_due_at"],
+                fields=["sla_next_due_at", "id"],
                 name="tickets_sla_due_idx",
                 condition=Q(sla_next_due_at__isnull=False),
             ),

@@ -191,12 +191,23 @@ def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
     return min(n, cap), n > cap
 
 
+COUNTS_CACHE_SECONDS = 15
+
+
 def inbox_counts(*, user: User) -> dict[str, tuple[int, bool]]:
-    """The badge on each inbox view, each capped."""
-    return {
-        view: capped_count(ticket_inbox(user=user, filters=InboxFilters(view=view)), 999)
-        for view in ("mine", "team", "unassigned", "breaching")
-    }
+    """The badge on each inbox view, each capped, cached briefly per user: the inbox
+    refreshes every 30 s and badges a few seconds old are fine; four counts are not free."""
+    from django.core.cache import cache
+
+    key = f"tickets:inbox-counts:{user.pk}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = {
+            view: capped_count(ticket_inbox(user=user, filters=InboxFilters(view=view)), 999)
+            for view in ("mine", "team", "unassigned", "breaching")
+        }
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
 
 
 def ticket_messages_page(
