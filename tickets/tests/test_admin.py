@@ -12,6 +12,7 @@ from accounts.tests.factories import UserFactory
 from crm.models import Activity
 from crm.tests.factories import ContactFactory
 from tickets import services, sla, timeline
+from tickets.admin import ERROR_STATUS_REFUSED
 from tickets.models import (
     AgentPresence,
     Attachment,
@@ -153,7 +154,8 @@ def test_the_resolve_action_goes_through_the_service_and_reports_refusals(
         ticket=ticket, kind=TicketEvent.Kind.STATUS, actor=superuser_client.user
     ).exists()
     messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert f"{closed.number}: {services.ERROR_CLOSED}" in messages
+    expected = ERROR_STATUS_REFUSED % {"number": closed.number, "error": services.ERROR_CLOSED}
+    assert str(expected) in messages
     assert any("1" in m and str(Ticket.Status.RESOLVED.label) in m for m in messages)
 
 
