@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -31,3 +32,18 @@ class TokenActionForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("rotate", _("Create a new token")), ("revoke", _("Revoke the token"))]
     )
+
+
+def apply_service_errors(
+    form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on a form: on its fields where they exist (after
+    `rename`, for services whose argument names differ from the form's), else on top.
+    Views in every app share it, so a service's rule reads the same everywhere."""
+    rename = rename or {}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            name = rename.get(field, field)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

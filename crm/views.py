@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from accounts.decorators import role_required
+from accounts.forms import apply_service_errors
 from accounts.http import HtmxHttpRequest
 from accounts.roles import has_role
 
@@ -35,15 +36,6 @@ from .registry import customer_panels
 
 LIST_PAGE_SIZE = 50
 ERROR_BAD_CURSOR = gettext_lazy("This timeline position is not valid; reload the page.")
-
-
-def _apply_service_errors(form: Any, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on its fields where they exist."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _permissions(user: Any) -> dict[str, bool]:
@@ -102,7 +94,7 @@ def contact_create(request: HtmxHttpRequest) -> HttpResponse:
         except services.DuplicateContactError as exc:
             duplicates = exc.duplicates
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Contact created."))
             return redirect(contact)
@@ -128,7 +120,7 @@ def contact_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         try:
             services.contact_update(contact=contact, actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Contact updated."))
             return redirect(contact)
@@ -280,7 +272,7 @@ def note_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         try:
             services.note_add(contact=contact, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
     return _render_write_result(
         request, contact, form=form, form_template="crm/components/note_form.html",
         form_name="note_form", success_message=_("Note added."),
@@ -296,7 +288,7 @@ def call_log(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         try:
             services.call_log(contact=contact, agent=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
     return _render_write_result(
         request, contact, form=form, form_template="crm/components/call_form.html",
         form_name="call_form", success_message=_("Call logged."),
@@ -312,7 +304,7 @@ def consent_record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         try:
             services.consent_record(contact=contact, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
     if not form.errors:
         messages.success(request, _("Consent recorded."))
         return redirect(contact)
@@ -363,7 +355,7 @@ def contact_merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             try:
                 services.contact_merge(survivor=contact, duplicate=duplicate, actor=request.user)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("The duplicate was merged into this contact."))
                 return redirect(contact)
@@ -411,7 +403,7 @@ def contact_privacy_erase(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The contact's personal data was erased."))
             return redirect(contact)
@@ -455,7 +447,7 @@ def organisation_create(request: HtmxHttpRequest) -> HttpResponse:
         try:
             organisation = services.organisation_create(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Organisation created."))
             return redirect(organisation)
@@ -482,7 +474,7 @@ def organisation_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 organisation=organisation, actor=request.user, **form.service_kwargs()
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Organisation updated."))
             return redirect(organisation)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.forms import apply_service_errors
 from accounts.http import HtmxHttpRequest
 
 from .. import selectors, services
@@ -23,19 +24,6 @@ from ..models import Ticket
 REQUESTS_PAGE_SIZE = 25
 # The service's argument names where the form's differ.
 FIELD_FOR = {"body": "description"}
-
-
-def apply_service_errors(
-    form: Any, exc: ValidationError, rename: dict[str, str] | None = None
-) -> None:
-    """Show a service's ValidationError on the form, on its fields where they exist."""
-    rename = rename or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            name = rename.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _own_request(request: HtmxHttpRequest, pk: int) -> Ticket:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import role_required
+from accounts.forms import apply_service_errors
 from accounts.http import HtmxHttpRequest
 from accounts.models import Team, User
 from accounts.roles import has_role
@@ -19,7 +20,6 @@ from .. import selectors, services
 from ..helpdesk_forms import MacroForm
 from ..models import Macro
 from ..permissions import TICKETS_SUPERVISE, TICKETS_WORK
-from .helpdesk import apply_service_errors
 
 # The service's argument names where the form's differ.
 FIELD_FOR = {"tags": "add_tags", "owner": "team"}

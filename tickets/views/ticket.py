@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from accounts.decorators import role_required
+from accounts.forms import apply_service_errors
 from accounts.http import HtmxHttpRequest
 from accounts.models import User
 from accounts.roles import has_role
@@ -45,15 +46,6 @@ ERROR_BAD_POSITION = gettext_lazy(
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-def _apply_service_errors(form: Any, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on its fields where they exist."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _desk_ticket(request: HtmxHttpRequest, pk: int) -> Ticket:
     """The ticket if the user works its queue; 404 otherwise (no existence leak)."""
     ticket = selectors.ticket_get_for_user(user=request.user, pk=pk)
@@ -367,7 +359,7 @@ def ticket_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 files_lost=bool(request.FILES),
             )  # fmt: skip
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             sent = data["kind"] == Message.Kind.NOTE and not data["macro"]
             return _written(request, pk, _("Note added.") if sent else _("Reply sent."))
@@ -435,7 +427,7 @@ def ticket_properties(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 stale=True,
             )  # fmt: skip
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return _written(request, pk, _("Ticket updated."))
     return _render_page(
@@ -470,7 +462,7 @@ def ticket_merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             try:
                 services.ticket_merge(source=ticket, target=target, actor=request.user)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -546,7 +538,7 @@ def ticket_create(request: HtmxHttpRequest) -> HttpResponse:
                 attachments=data["attachments"],
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Ticket %(number)s created.") % {"number": ticket.number})
             return redirect(ticket)
