@@ -38,6 +38,7 @@ install: $(VENV)/.installed-run node_modules/.installed .env
 install-dev: $(VENV)/.installed-dev node_modules/.installed .env
 
 run: install
+	bash scripts/ensure-system-packages --runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	@echo
@@ -50,9 +51,12 @@ run: install
 
 # With DATABASE_URL / CELERY_BROKER_URL set the suite uses them (CI: PostgreSQL, Redis);
 # without, SQLite under var/test and the embedded filesystem broker.
+# In parallel (pytest-xdist): one worker per core by default; PYTEST_WORKERS=0 runs it in
+# one process. Figures and what each worker keeps to itself: docs/testing.md.
+PYTEST_WORKERS ?= auto
 test: install-dev
 	bash scripts/ensure-system-packages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(PY) -m ruff check .

@@ -44,7 +44,10 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [TeamMembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("first_name", "last_name", "language", "manager")}),
+        (
+            _("Person"),
+            {"fields": ("first_name", "last_name", "language", "notification_emails", "manager")},
+        ),
         (
             _("Roles and access"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

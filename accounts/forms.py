@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .identity import normalise_email
 from .models import User
 
 
@@ -23,9 +24,34 @@ class EmailAuthenticationForm(AuthenticationForm):
         "inactive": _("This account is inactive."),
     }
 
+    def clean_username(self) -> str:
+        # Before authenticate(): django-axes and the address limit see the same identity.
+        return normalise_email(self.cleaned_data["username"])
+
+
+class PasswordResetRequestForm(forms.Form):
+    """The email to send a reset link to. Whether it names an account is never shown."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices)
+
+
+class NotificationEmailsForm(forms.Form):
+    notification_emails = forms.BooleanField(
+        label=User._meta.get_field("notification_emails").verbose_name,
+        help_text=User._meta.get_field("notification_emails").help_text,
+        required=False,
+    )
 
 
 class TokenActionForm(forms.Form):

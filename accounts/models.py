@@ -10,18 +10,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .identity import normalise_email
+
+ERROR_EMAIL_TAKEN = _("A user with this email address already exists.")
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        return normalise_email(email)
+
     def get_by_natural_key(self, username: str | None) -> User:
-        # Emails are unique case-insensitively, so "Agent@Relais.example" logs in too.
-        return self.get(email__iexact=username)
+        # Emails are stored normalised, so "Agent@Relais.example" finds its account
+        # through the unique index (an iexact lookup could not use it).
+        return self.get(email=normalise_email(username))
 
     def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
-        if not email:
+        if not normalise_email(email):
             raise ValueError("An email address is required.")
-        user = self.model(email=email.strip().lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -44,13 +53,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         FRENCH = "fr", _("French")
         ENGLISH = "en", _("English")
 
-    # Stored lower-case (manager, services and clean() normalise; a constraint holds it),
-    # so a plain unique index makes email unique whatever the case typed at login.
-    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    # Stored normalised (accounts.identity.normalise_email: manager, services, forms and
+    # clean() apply it; a check constraint holds it) and unique case-insensitively (a
+    # unique index on lower(email)), so whatever case is typed at login it is one account.
+    email = models.EmailField(
+        _("email address"),
+        max_length=254,
+        unique=True,
+        error_messages={"unique": ERROR_EMAIL_TAKEN},
+    )
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.FRENCH
+    )
+    notification_emails = models.BooleanField(
+        _("email me my notifications"),
+        default=True,
+        help_text=_("SLA warnings and breaches are emailed as well as shown in Relais."),
     )
     manager = models.ForeignKey(
         "self",
@@ -87,14 +107,25 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=models.Q(email=Lower("email")), name="accounts_user_email_lowercase"
             ),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=ERROR_EMAIL_TAKEN,
+            ),
         ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        # AbstractBaseUser.clean() calls this on USERNAME_FIELD: admin and model forms
+        # store the same spelling as the manager and the services.
+        return normalise_email(username)
+
     def clean(self) -> None:
         super().clean()
-        self.email = self.email.strip().lower()
+        self.email = normalise_email(self.email)
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -151,6 +182,25 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     send_email = models.BooleanField(_("send by email"), default=False)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    # The sender's claim (accounts.services.notification_email_deliver): set before the
+    # SMTP call, so a second run does not send again; expires after
+    # NOTIFICATION_EMAIL_CLAIM_SECONDS so that a worker killed mid-send is made good.
+    email_claimed_at = models.DateTimeField(
+        _("email being sent since"), null=True, blank=True, editable=False
+    )
+    urgent = models.BooleanField(
+        _("urgent"),
+        default=False,
+        help_text=_("Delivered even outside the recipient's contact hours."),
+    )
+    deliver_after = models.DateTimeField(
+        _("held until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Right to disconnect: shown and emailed from this moment (accounts.reachability)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("notification")
@@ -164,6 +214,12 @@ class Notification(models.Model):
                 condition=models.Q(read_at__isnull=True),
             ),
             models.Index(fields=["recipient", "-created_at", "-id"], name="notif_list_idx"),
+            # The release sweep: only held rows are indexed.
+            models.Index(
+                fields=["deliver_after"],
+                name="notif_held_idx",
+                condition=models.Q(deliver_after__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -54,3 +54,28 @@ def header_search_for(user: Any) -> HeaderSearch | None:
         if not search.roles or has_role(user, *search.roles):
             return search
     return None
+
+
+@dataclass(frozen=True)
+class LayoutInclude:
+    """A template every page includes for the users holding `roles` (telephony's screen
+    pop polls from here, so a call reaches the agent on whatever page they are)."""
+
+    key: str
+    template: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+    order: int = 50
+
+
+_layout_includes: dict[str, LayoutInclude] = {}
+
+
+def register_layout_include(include: LayoutInclude) -> None:
+    _layout_includes[include.key] = include
+
+
+def layout_includes_for(user: Any) -> list[LayoutInclude]:
+    return sorted(
+        (i for i in _layout_includes.values() if not i.roles or has_role(user, *i.roles)),
+        key=lambda i: (i.order, i.key),
+    )

@@ -26,6 +26,9 @@ class Role(models.TextChoices):
     IT = "it", _("IT")
     HR = "hr", _("HR")
     ADMIN = "admin", _("Administrator")
+    # A system, not a person: the telephony platform, a mail gateway. It holds an API
+    # token and reaches only the endpoints made for it; it has no workspace.
+    INTEGRATION = "integration", _("Integration")
 
 
 ROLE_DESCRIPTIONS: dict[str, Any] = {
@@ -50,6 +53,9 @@ ROLE_DESCRIPTIONS: dict[str, Any] = {
         "reserve pool."
     ),
     Role.ADMIN: _("Configures everything: users, teams, queues, SLA policies, grids, rates."),
+    Role.INTEGRATION: _(
+        "An outside system (telephony platform, mail gateway) calling the API with its token."
+    ),
 }
 
 # Order in which a user's roles are offered; the first one held is their home.

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from .identity import normalise_email
 from .models import Notification, Team, User
 from .roles import ROLE_ORDER, Role
 
@@ -14,8 +16,25 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
+def user_get_for_password_reset(*, email: str) -> User | None:
+    """The active account with a usable password that this email names, if any.
+
+    Accounts without a usable password (single sign-on, or disabled by an admin) are
+    left out, as Django's own form does: a reset must not give them one.
+    """
+    user = User.objects.filter(email=normalise_email(email), is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return None
+    return user
+
+
 def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    """The user's notifications, without those held by the right to disconnect."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .filter(Q(deliver_after__isnull=True) | Q(deliver_after__lte=timezone.now()))
+        .order_by("-created_at", "-id")
+    )
 
 
 def notification_list_unread(*, user: User) -> QuerySet[Notification]:
@@ -36,9 +55,11 @@ def notification_get_for_user(*, user: User, pk: int) -> Notification:
 
 def team_list_for_user(*, user: User) -> QuerySet[Team]:
     return (
-        Team.objects.filter(members=user)
+        # Counted in a subquery: a Count("members") on this queryset would count the
+        # join filtered by the user's own membership, always 1.
+        Team.objects.filter(pk__in=Team.objects.filter(members=user).values("pk"))
         .select_related("lead")
-        .annotate(member_count=Count("members"))
+        .annotate(member_count=Count("members", distinct=True))
         .order_by("name")
     )
 

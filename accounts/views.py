@@ -15,16 +15,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from . import selectors, services
-from .forms import LanguageForm, TokenActionForm
+from .forms import LanguageForm, NotificationEmailsForm, TokenActionForm
 from .http import HtmxHttpRequest
 from .roles import ROLE_DESCRIPTIONS, ROLE_ORDER, Role, has_role, user_roles
-from .workspaces import panels_for_role
+from .workspaces import home_for_roles, panels_for_role
 
 
 @require_GET
 @login_required
 def home(request: HtmxHttpRequest) -> HttpResponse:
     held = user_roles(request.user)
+    landing = home_for_roles(held)
+    if landing:
+        return redirect(landing)
     for role in ROLE_ORDER:
         if role in held:
             return redirect("accounts:workspace", role=role)
@@ -53,6 +56,30 @@ def workspace(request: HtmxHttpRequest, role: str) -> HttpResponse:
     )
 
 
+@require_POST
+@login_required
+def notification_emails(request: HtmxHttpRequest) -> HttpResponse:
+    """The email preference of one's own notifications (the profile page's form; htmx
+    swaps the form in place, a plain post comes back to the profile)."""
+    form = NotificationEmailsForm(request.POST)
+    form.is_valid()  # a checkbox: absent is False, never an error
+    enabled = bool(form.cleaned_data.get("notification_emails"))
+    services.user_set_notification_emails(user=request.user, enabled=enabled)
+    saved = (
+        _("Your notifications are emailed too.")
+        if enabled
+        else _("Your notifications are no longer emailed.")
+    )
+    if request.htmx:
+        return render(
+            request,
+            "accounts/profile.html#notification_form",
+            {"notification_form": form, "notification_saved": saved},
+        )
+    messages.success(request, saved)
+    return redirect("accounts:profile")
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def profile(request: HtmxHttpRequest) -> HttpResponse:
@@ -79,6 +106,9 @@ def profile(request: HtmxHttpRequest) -> HttpResponse:
             "profile_user": user,
             "roles": [Role(g.name) for g in user.groups.all() if g.name in ROLE_ORDER],
             "language_form": language_form,
+            "notification_form": NotificationEmailsForm(
+                initial={"notification_emails": user.notification_emails}
+            ),
             "has_token": Token.objects.filter(user=request.user).exists(),
         },
         status=400 if language_form.errors else 200,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
+if TYPE_CHECKING:
+    from .http import AuthenticatedHttpRequest
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,8 @@ class Panel:
     key: str
     title: Any
     template: str
-    context: Callable[[HttpRequest], dict[str, Any]] | None = None
+    # Called with the request of the signed-in user whose workspace is shown.
+    context: Callable[[AuthenticatedHttpRequest], dict[str, Any]] | None = None
     # Workspaces the panel appears on; empty means all of them.
     roles: frozenset[str] = field(default_factory=frozenset)
     order: int = 50
@@ -37,3 +39,18 @@ def panels_for_role(role: str) -> list[Panel]:
         (p for p in _panels.values() if not p.roles or role in p.roles),
         key=lambda p: (p.order, p.key),
     )
+
+
+# Role -> (priority, URL name): a page that replaces the role's workspace as the landing
+# page after login. The highest priority among the user's roles wins (supervision makes
+# the live view a supervisor's home even when they are an agent too).
+_homes: dict[str, tuple[int, str]] = {}
+
+
+def register_home(role: str, url_name: str, *, priority: int = 0) -> None:
+    _homes[str(role)] = (priority, url_name)
+
+
+def home_for_roles(roles: frozenset[str] | set[str]) -> str | None:
+    found = [_homes[r] for r in roles if r in _homes]
+    return max(found)[1] if found else None

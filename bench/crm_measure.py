@@ -1,20 +1,19 @@
 """`python -m bench crm-measure`: time the customer record against a generated database.
 
-In process, through django.test.Client: the time is the wall time around `client.get`
-(URL routing, middleware, session, view, queries, template or serializer; no network, no
-WSGI server), and the queries are counted with CaptureQueriesContext. Each scenario runs
-`--warmup` times unmeasured, then `--runs` times; p50 and p95 are nearest-rank.
+Over HTTP under gunicorn, as `bench.harness` measures every page (2 sync workers, DEBUG
+off, persistent connections, the timing middleware's server time, SQL count and SQL
+time, one request at a time, nearest-rank p50/p95): the contact page, the timeline's
+htmx pages, the searches and the contacts API.
 
-Scenarios also run at the selector level (the reads alone, no HTTP), which is what
-remains measurable while a view is missing or broken, and separates database time from
-rendering time.
+`--selectors` also times the selectors alone, in process (the reads without HTTP, session
+or rendering); the EXPLAIN section shows the plans of the searches, the keyset timeline
+and the consents.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import platform
 import re
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .djangoenv import configure, database_name
+from .harness import Page
 from .timing import percentile
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -74,6 +74,8 @@ class Measurement:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from .tickets_measure import add_server_arguments
+
     parser.add_argument("--database-url", required=True, help="postgres://user@host:port/name")
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
@@ -82,19 +84,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-explain", action="store_true", help="skip the EXPLAIN section")
     parser.add_argument(
-        "--gc-freeze",
+        "--selectors",
         action="store_true",
-        help="move the objects alive after warm-up out of the garbage collector's reach "
-        "(gc.freeze(), as a tuned WSGI server would after start-up) to see what the "
-        "collector's pauses add to p95; results get a -gc-freeze suffix",
+        help="also time the selectors alone, in process (the reads without HTTP, session "
+        "or rendering), with gc.freeze() as relais/wsgi.py does",
     )
-    parser.add_argument(
-        "--max-load",
-        type=float,
-        default=0.0,
-        help="on a shared machine, wait (up to 30 min) until the 1-minute load average is "
-        "below this before measuring; 0 measures at once",
-    )
+    add_server_arguments(parser)
 
 
 # --- Fixtures taken from the data -------------------------------------------------------
@@ -247,45 +242,50 @@ def _check(scenario: Scenario, response: Any, result: Measurement) -> None:
         raise AssertionError(f"{scenario.expect_text!r} not in the response")
 
 
-def http_scenarios(client: Any, subjects: Subjects) -> list[Scenario]:
+def http_pages(subjects: Subjects) -> list[Page]:
+    """The customer pages, searches and API lists, as requests to the server."""
     from urllib.parse import urlencode
 
     heavy = f"/customers/{subjects.heavy_contact_id}/"
     typical = f"/customers/{subjects.typical_contact_id}/"
     htmx = {"HX-Request": "true"}
-
-    def get(url: str, headers: dict[str, str] | None = None) -> Callable[[], Any]:
-        return lambda: client.get(url, headers=headers or {})
+    agent = BENCH_USER_EMAIL
 
     def q(**params: str) -> str:
         return urlencode(params)
 
+    def page(key: str, title: str, path: str, group: str, headers: dict[str, str] | None = None,
+             target: str | None = None) -> Page:  # fmt: skip
+        return Page(key, title, path, agent, headers=headers or {}, group=group,
+                    target_p95_ms=TARGETS[target]["p95_ms"] if target else None)  # fmt: skip
+
+    def api(key: str, title: str, path: str) -> Page:
+        return Page(key, title, path, agent, auth="token", group="api", budget=False,
+                    headers={"Accept": "application/json"})  # fmt: skip
+
     return [
-        Scenario("contact_page_heavy", f"Contact page, {subjects.heavy_activities:,} timeline rows",
-                 "http", get(heavy), "contact_page"),
-        Scenario("contact_page_typical",
-                 f"Contact page, {subjects.typical_activities} timeline rows (median contact)",
-                 "http", get(typical), "contact_page"),
-        Scenario("timeline_page_2", "Timeline next page (htmx, cursor of row 25)", "http",
-                 get(f"{heavy}?{q(cursor=subjects.cursor_page_2)}", htmx)),
-        Scenario("timeline_page_deep", f"Timeline page 1,001 (htmx, cursor of row {DEEP_ROW:,})",
-                 "http", get(f"{heavy}?{q(cursor=subjects.cursor_deep)}", htmx)),
-        Scenario("timeline_page_last", "Timeline last page (htmx)", "http",
-                 get(f"{heavy}?{q(cursor=subjects.cursor_last)}", htmx)),
-        Scenario("search_name", f"Search by last name “{subjects.surname}”", "http",
-                 get(f"/customers/?{q(q=subjects.surname)}"), "search", subjects.surname),
-        Scenario("search_full_name", f"Search by first and last name “{subjects.full_name}”",
-                 "http", get(f"/customers/?{q(q=subjects.full_name)}"), "search",
-                 subjects.full_name.split()[-1]),
-        Scenario("search_phone", f"Search by phone “{subjects.phone_national}”", "http",
-                 get(f"/customers/?{q(q=subjects.phone_national)}"), "search",
-                 subjects.full_name.split()[-1]),
-        Scenario("search_typo", f"Search with a typo “{subjects.typo}” (for {subjects.surname})",
-                 "http", get(f"/customers/?{q(q=subjects.typo)}"), "search"),
-        Scenario("api_contacts", "API contacts list, page 1", "http",
-                 get("/api/v1/contacts/")),
-        Scenario("api_contacts_search", f"API contacts list, search={subjects.surname}", "http",
-                 get(f"/api/v1/contacts/?{q(search=subjects.surname)}")),
+        page("contact_page_heavy", f"Contact page, {subjects.heavy_activities:,} timeline rows",
+             heavy, "customer", target="contact_page"),
+        page("contact_page_typical",
+             f"Contact page, {subjects.typical_activities} timeline rows (median contact)",
+             typical, "customer", target="contact_page"),
+        page("timeline_page_2", "Timeline next page (htmx, cursor of row 25)",
+             f"{heavy}?{q(cursor=subjects.cursor_page_2)}", "customer", htmx),
+        page("timeline_page_deep", f"Timeline page 1,001 (htmx, cursor of row {DEEP_ROW:,})",
+             f"{heavy}?{q(cursor=subjects.cursor_deep)}", "customer", htmx),
+        page("timeline_page_last", "Timeline last page (htmx)",
+             f"{heavy}?{q(cursor=subjects.cursor_last)}", "customer", htmx),
+        page("search_name", f"Search by last name “{subjects.surname}”",
+             f"/customers/?{q(q=subjects.surname)}", "search", target="search"),
+        page("search_full_name", f"Search by first and last name “{subjects.full_name}”",
+             f"/customers/?{q(q=subjects.full_name)}", "search", target="search"),
+        page("search_phone", f"Search by phone “{subjects.phone_national}”",
+             f"/customers/?{q(q=subjects.phone_national)}", "search", target="search"),
+        page("search_typo", f"Search with a typo “{subjects.typo}” (for {subjects.surname})",
+             f"/customers/?{q(q=subjects.typo)}", "search", target="search"),
+        api("api_contacts", "API contacts list, page 1", "/api/v1/contacts/"),
+        api("api_contacts_search", f"API contacts list, search={subjects.surname}",
+            f"/api/v1/contacts/?{q(search=subjects.surname)}"),
     ]  # fmt: skip
 
 
@@ -400,8 +400,8 @@ def code_version() -> dict[str, Any]:
 
     root = Path(__file__).resolve().parent.parent
     files = [
-        "crm/selectors.py", "crm/views.py", "crm/api.py", "crm/serializers.py",
-        "crm/models.py", "templates/crm/contact_detail.html",
+        "crm/selectors.py", "crm/views/contacts.py", "crm/views/common.py", "crm/api.py",
+        "crm/serializers.py", "crm/models.py", "templates/crm/contact_detail.html",
         "templates/crm/components/timeline.html", "templates/crm/contact_list.html",
     ]  # fmt: skip
     digests = {
@@ -544,39 +544,53 @@ def wait_for_quiet_machine(max_load: float, timeout: float = 1800.0) -> None:
 def main(args: argparse.Namespace) -> None:
     # Before Django imports the views: the digests must describe the code that runs.
     code = code_version()
-    configure(args.database_url)
-    from django import get_version
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
+    from .tickets_measure import server_config
 
-    # Production runs with DEBUG off; the settings were loaded with DJANGO_DEBUG=1 only to
-    # get the development secret key and plain static files.
-    settings.DEBUG = False
+    config = server_config(args)
+    configure(args.database_url, broker_url=config.broker_url, cache_url=config.cache_url)
+    from django import get_version
+    from django.db import connection
+
+    from .harness import (
+        Credentials,
+        GunicornServer,
+        HttpRunner,
+        machine_facts,
+        measure_pages,
+        pages_table,
+        prewarm,
+        result_dicts,
+        write_results,
+    )
 
     started = time.perf_counter()
     user = bench_user()
     subjects = find_subjects()
     print(f"crm-measure on {database_name(args.database_url)}: {subjects}", flush=True)
-    client = Client()
-    client.force_login(user)
-    scenarios = http_scenarios(client, subjects) + selector_scenarios(user, subjects)
-    if args.only:
-        keys = {k.strip() for k in args.only.split(",")}
-        scenarios = [s for s in scenarios if s.key in keys]
+    keys = {k.strip() for k in args.only.split(",") if k.strip()}
+    pages = [p for p in http_pages(subjects) if not keys or p.key in keys]
+    warmed = prewarm()
     wait_for_quiet_machine(args.max_load)
     load_before = os.getloadavg()
-    measurements = []
-    for scenario in scenarios:
-        print(f"  {scenario.key}...", flush=True)
-        result = measure(scenario, runs=args.runs, warmup=args.warmup, gc_freeze=args.gc_freeze)
-        if result.status == "ok":
-            print(
-                f"    p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, "
-                f"{result.queries_min}-{result.queries_max} queries",
-                flush=True,
-            )
-        measurements.append(result)
+    with GunicornServer(config, log_name="crm-measure") as server:
+        print(f"  gunicorn: {' '.join(server.command[1:])}", flush=True)
+        runner = HttpRunner(server.host, server.port, Credentials())
+        results = measure_pages(runner, pages, runs=args.runs, warmup=args.warmup,
+                                budget_seconds=args.budget_seconds)  # fmt: skip
+        runner.close()
+
+    selectors_measured: list[Measurement] = []
+    if args.selectors:
+        scenarios = selector_scenarios(user, subjects)
+        if keys:
+            scenarios = [s for s in scenarios if s.key in keys]
+        for scenario in scenarios:
+            print(f"  {scenario.key} (in process)...", flush=True)
+            result = measure(scenario, runs=args.runs, warmup=args.warmup, gc_freeze=True)
+            if result.status == "ok":
+                print(f"    p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, "
+                      f"{result.queries_min}-{result.queries_max} queries", flush=True)  # fmt: skip
+            selectors_measured.append(result)
 
     explains: dict[str, Any] = {}
     if not args.no_explain:
@@ -584,30 +598,28 @@ def main(args: argparse.Namespace) -> None:
         explains["search_indexes"] = search_index_report(subjects)
         explains["keyset"] = keyset_report(subjects)
         explains["consents"] = consent_report(subjects)
-        for m in measurements:
-            if m.status == "ok" and m.slowest_queries:
-                sql = m.slowest_queries[0]["sql"]
-                if sql.lstrip().upper().startswith("SELECT"):
-                    explains[m.key] = {"sql": sql, "plan": explain_sql(sql)}
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         postgres_version = cursor.fetchone()[0]
         cursor.execute("SHOW shared_buffers")
         shared_buffers = cursor.fetchone()[0]
-    result = {
+    payload = {
         "kind": "crm-measure",
+        "method": "HTTP, gunicorn 2 sync workers, bench.settings (timing middleware), "
+        "DEBUG off, CONN_MAX_AGE 600, concurrency 1, nearest-rank percentiles",
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "database": database_name(args.database_url),
         "runs": args.runs,
-        "gc_freeze": args.gc_freeze,
         "warmup": args.warmup,
         "subjects": asdict(subjects),
         "targets": TARGETS,
-        "measurements": [asdict(m) for m in measurements],
+        "pages": result_dicts(results),
+        "selectors_in_process": [asdict(m) for m in selectors_measured],
         "explain": explains,
-        "machine": machine(),
+        "machine": machine_facts(),
         "load_average_before": load_before,
+        "prewarm": warmed,
         "code": code,
         "code_changed_during_run": code_version() != code,
         "postgresql": postgres_version,
@@ -615,12 +627,11 @@ def main(args: argparse.Namespace) -> None:
         "django": get_version(),
         "duration_seconds": round(time.perf_counter() - started, 1),
     }
-    RESULTS_DIR.mkdir(exist_ok=True)
-    stem = f"crm-{time.strftime('%Y-%m-%d')}{'-gc-freeze' if args.gc_freeze else ''}"
-    json_path = RESULTS_DIR / f"{stem}.json"
-    json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
-    table = markdown_table(measurements)
-    (RESULTS_DIR / f"{stem}.md").write_text(table + "\n")
+    stem = f"crm-http-{time.strftime('%Y-%m-%d')}{'-' + args.label if args.label else ''}"
+    table = pages_table(results)
+    if selectors_measured:
+        table += "\n\nIn process (selectors alone):\n\n" + markdown_table(selectors_measured)
+    path = write_results(stem, payload, table)
     print()
     print(table)
-    print(f"\nresults written to {json_path} and {stem}.md")
+    print(f"\nresults written to {path} and {stem}.md")

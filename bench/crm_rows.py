@@ -26,7 +26,11 @@ from faker.providers.person.fr_FR import Provider as FrenchNames
 from stdnum import luhn
 
 from crm import timeline
-from crm.search import normalise
+from crm.search import (
+    contact_search_name,
+    contact_search_text,
+    organisation_search_text,
+)
 
 # A fixed window, not "now": the same seed must give the same rows next year too.
 WINDOW_END = datetime(2025, 10, 1, tzinfo=UTC)
@@ -270,11 +274,6 @@ ORGANISATION_COLUMNS = (
 )  # fmt: skip
 
 
-def organisation_search_text(*, name: str, legal_id: str, city: str, sector: str) -> str:
-    """What crm.services._organisation_search_text stores."""
-    return normalise(" ".join([name, legal_id, city, sector]))
-
-
 def build_organisations(plan: CrmPlan, *, staff_ids: Sequence[int]) -> OrganisationsBuild:
     rng = plan.rng("organisations")
     organisations = Table("crm.Organisation", ORGANISATION_COLUMNS)
@@ -331,24 +330,6 @@ CONTACT_COLUMNS = (
     "erased_at", "search_text", "search_name", "address_line1", "address_line2",
     "postal_code", "city", "region", "country", "created_at", "updated_at",
 )  # fmt: skip
-
-
-def contact_search_text(
-    *,
-    first_name: str,
-    last_name: str,
-    job_title: str,
-    organisation_name: str | None,
-    emails: Sequence[str],
-    external_ids: Sequence[str],
-) -> str:
-    """What crm.services.contact_refresh_search_text stores (primary email first)."""
-    parts = [first_name, last_name, job_title]
-    if organisation_name is not None:
-        parts.append(organisation_name)
-    parts += emails
-    parts += external_ids
-    return normalise(" ".join(parts))
 
 
 def build_contacts(
@@ -445,7 +426,7 @@ def build_contacts(
                     organisation_name=organisation_name, emails=contact_emails,
                     external_ids=contact_external_ids,
                 ),
-                normalise(f"{first_name} {last_name}"),
+                contact_search_name(first_name=first_name, last_name=last_name),
                 street, "", postal_code, city, region, country, created_at, created_at,
             )
         )  # fmt: skip

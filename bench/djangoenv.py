@@ -9,20 +9,17 @@ import psycopg
 from psycopg import sql
 
 
-def configure(database_url: str) -> None:
+def configure(database_url: str, **server_options: object) -> None:
     """Set up Django against `database_url`. Must run before anything imports models.
 
-    The settings module reads its configuration from the environment at import time:
-    DJANGO_DEBUG=1 gives the development secret key and plain static files (no manifest
-    to build); `bench.crm_measure` then turns DEBUG off before serving any request.
+    The bench process loads exactly the settings of the servers it starts
+    (`bench.harness.server_env`: production's, DEBUG off, plus the timing middleware), with
+    the same secret key: the sessions it writes for the measured users are valid there.
     """
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relais.settings")
-    os.environ["DJANGO_DEBUG"] = "1"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    # Keep the benchmark's var/ files (file cache...) apart from a developer's.
-    os.environ.setdefault("RELAIS_VAR_DIR", "var/bench")
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    from .harness import ServerConfig, server_env
+
+    config = ServerConfig(database_url=database_url, **server_options)  # type: ignore[arg-type]
+    os.environ.update(server_env(config))
     import django
 
     django.setup()

@@ -6,23 +6,20 @@ CRM_PRIVACY. A service's ValidationError becomes a 400 through relais.api's hand
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from accounts.models import User
 from accounts.permissions import HasRole
-from accounts.serializers import ErrorSerializer
+from relais.api import BAD_REQUEST, COMMON_ERRORS, OBJECT_ERRORS, BaseAPIView
 
 from . import selectors, services
-from .models import Contact
+from .models import Contact, Organisation
 from .permissions import CRM_MERGE, CRM_PRIVACY, CRM_READ, CRM_WRITE
 from .serializers import (
     CallFilterSerializer,
@@ -50,35 +47,16 @@ from .serializers import (
 
 ERROR_INVALID_CURSOR = _("This cursor is not valid; start again from the first page.")
 
-BAD_REQUEST = OpenApiResponse(description=_("Invalid input: the errors, field by field."))
-COMMON_ERRORS: dict[int, Any] = {401: ErrorSerializer, 403: ErrorSerializer}
-OBJECT_ERRORS: dict[int, Any] = {**COMMON_ERRORS, 404: ErrorSerializer}
 
-
-class CrmAPIView(generics.GenericAPIView):
-    """Role per method: `read_roles` for GET/HEAD/OPTIONS, `write_roles` for the rest.
-
-    Filtering goes through the selectors, so DRF's filter backends are switched off.
-    """
+class CrmAPIView(BaseAPIView):
+    """Role per method: `read_roles` for GET/HEAD/OPTIONS, `write_roles` for the rest."""
 
     read_roles: tuple[str, ...] = CRM_READ
     write_roles: tuple[str, ...] = CRM_WRITE
-    filter_backends: list[Any] = []
 
     def get_permissions(self) -> list[BasePermission]:
         roles = self.read_roles if self.request.method in SAFE_METHODS else self.write_roles
         return [HasRole.of(*roles)()]
-
-    @property
-    def actor(self) -> User:
-        # The role permission has already refused anonymous requests.
-        return cast(User, self.request.user)
-
-    def query(self, serializer_class: type[Any]) -> dict[str, Any]:
-        """The validated query string; a bad value is a 400 naming the parameter."""
-        serializer = serializer_class(data=self.request.query_params)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
     def contact(self, pk: int) -> Contact:
         return selectors.contact_get_for_user(user=self.actor, pk=pk)
@@ -93,16 +71,13 @@ class CrmAPIView(generics.GenericAPIView):
         serializer = OrganisationOutputSerializer(organisation, context={"request": self.request})
         return Response(serializer.data, status=status_code)
 
-    def paginated(self, queryset: Any, serializer_class: type[Any]) -> Response:
-        page = self.paginate_queryset(queryset)
-        serializer = serializer_class(page, many=True, context={"request": self.request})
-        return self.get_paginated_response(serializer.data)
-
 
 # --- Organisations ----------------------------------------------------------------------
 class OrganisationListView(CrmAPIView):
     """Organisations, by name. Read: customer-facing roles; create: agent, supervisor, sales,
     admin."""
+
+    input_serializers = {"POST": OrganisationInputSerializer}
 
     @extend_schema(
         parameters=[OrganisationFilterSerializer],
@@ -128,6 +103,11 @@ class OrganisationListView(CrmAPIView):
 
 class OrganisationDetailView(CrmAPIView):
     """One organisation. PUT and PATCH change only the fields sent (PUT requires the name)."""
+
+    input_serializers = {"PUT": OrganisationInputSerializer, "PATCH": OrganisationInputSerializer}
+
+    def get_object(self) -> Organisation:
+        return selectors.organisation_get_for_user(user=self.actor, pk=self.kwargs["pk"])
 
     @extend_schema(responses={200: OrganisationOutputSerializer, **OBJECT_ERRORS})
     def get(self, request: Request, pk: int) -> Response:
@@ -161,6 +141,8 @@ class OrganisationDetailView(CrmAPIView):
 class ContactListView(CrmAPIView):
     """Active contacts (neither merged nor erased). Creating one whose email address or phone
     number is already known answers 409 with the existing contacts."""
+
+    input_serializers = {"POST": ContactCreateInputSerializer}
 
     @extend_schema(
         parameters=[ContactFilterSerializer],
@@ -205,6 +187,11 @@ class ContactDetailView(CrmAPIView):
     """One contact. A merged duplicate is returned with `merged_into`; merged and erased
     contacts cannot be changed. Lists sent (emails, phones, tags, external_ids) replace the
     stored ones; lists not sent are kept."""
+
+    input_serializers = {"PUT": ContactInputSerializer, "PATCH": ContactInputSerializer}
+
+    def get_object(self) -> Contact:
+        return self.contact(self.kwargs["pk"])
 
     @extend_schema(responses={200: ContactOutputSerializer, **OBJECT_ERRORS})
     def get(self, request: Request, pk: int) -> Response:
@@ -263,6 +250,8 @@ class ContactTimelineView(CrmAPIView):
 class ContactNotesView(CrmAPIView):
     """The contact's notes, newest first; adding one also adds it to the timeline."""
 
+    input_serializers = {"POST": NoteInputSerializer}
+
     @extend_schema(responses={200: NoteOutputSerializer(many=True), **OBJECT_ERRORS})
     def get(self, request: Request, pk: int) -> Response:
         contact = self.contact(pk)
@@ -285,6 +274,8 @@ class ContactNotesView(CrmAPIView):
 class ContactConsentsView(CrmAPIView):
     """Consent per channel: the latest decision and the full history. Recording a decision
     never rewrites the history."""
+
+    input_serializers = {"POST": ConsentInputSerializer}
 
     pagination_class = None
 
@@ -318,6 +309,8 @@ class ContactMergeView(CrmAPIView):
     """Fold a duplicate into this contact (supervisor, admin): its timeline, notes, calls,
     consents, emails and phones move here."""
 
+    input_serializers = {"POST": MergeInputSerializer}
+
     write_roles = CRM_MERGE
 
     @extend_schema(
@@ -350,6 +343,8 @@ class ContactGdprEraseView(CrmAPIView):
     """Erase the contact's personal data (right to erasure); the confirmation is the full name.
     Counts and KPIs keep their rows. Admin only."""
 
+    input_serializers = {"POST": EraseInputSerializer}
+
     write_roles = CRM_PRIVACY
 
     @extend_schema(
@@ -367,6 +362,8 @@ class ContactGdprEraseView(CrmAPIView):
 # --- Calls ------------------------------------------------------------------------------
 class CallListView(CrmAPIView):
     """Logged calls, newest first. A call is logged for the signed-in agent."""
+
+    input_serializers = {"POST": CallInputSerializer}
 
     @extend_schema(
         parameters=[CallFilterSerializer],

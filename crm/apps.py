@@ -10,48 +10,17 @@ class CrmConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.demo import register_seeder
-        from accounts.navigation import (
-            HeaderSearch,
-            NavItem,
-            register_header_search,
-            register_nav_item,
-        )
         from accounts.roles import Role, grant
 
-        from . import timeline
+        from . import privacy, timeline, ui
         from .demo import seed_customers
         from .permissions import CRM_READ
 
         for kind in timeline.CRM_KINDS:
             timeline.register_kind(kind)
 
-        register_nav_item(
-            NavItem(
-                key="contacts",
-                label=_("Customers"),
-                url_name="crm:contact_list",
-                icon="people",
-                roles=frozenset(CRM_READ),
-                order=20,
-            )
-        )
-        register_nav_item(
-            NavItem(
-                key="organisations",
-                label=_("Organisations"),
-                url_name="crm:organisation_list",
-                icon="buildings",
-                roles=frozenset(CRM_READ),
-                order=21,
-            )
-        )
-        register_header_search(
-            HeaderSearch(
-                url_name="crm:search",
-                roles=frozenset(CRM_READ),
-                placeholder=_("Name, email, phone, company, customer id…"),
-            )
-        )
+        ui.register()
+        privacy.register()
         register_seeder("crm", seed_customers, order=10)
 
         # Django permissions mirror the role rules, for the admin and for API clients.

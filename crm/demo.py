@@ -10,8 +10,8 @@ from faker import Faker
 
 from accounts.demo import DemoContext
 
-from . import services
-from .models import Call, Channel, Consent, Contact, Organisation
+from . import services, timeline
+from .models import Activity, Call, Channel, Consent, Contact, Organisation
 from .search import normalise
 
 ORGANISATIONS = 120
@@ -71,6 +71,12 @@ def seed_customers(ctx: DemoContext) -> None:
             )
         )
     now = timezone.now()
+    for n, organisation in enumerate(organisations):  # before their contacts (below)
+        since = now - timedelta(days=900 + (n * 13) % 100)
+        Organisation.objects.filter(pk=organisation.pk).update(created_at=since)
+        Activity.objects.filter(
+            organisation=organisation, contact=None, kind=timeline.ORGANISATION_CREATED
+        ).update(occurred_at=since)
     created = 0
     for i in range(CONTACTS):
         french = i % 4 != 3
@@ -110,6 +116,15 @@ def seed_customers(ctx: DemoContext) -> None:
             external_ids={"erp": f"C{100000 + i}"},
         )
         created += 1
+        # Customers of long standing: created before anything of theirs the demo writes
+        # (consents go back 700 days, calls 300, tickets 180), so that "contact created"
+        # opens their timeline. Derived from `i`, not the generator: the rest of the demo
+        # stays the same draw.
+        since = now - timedelta(days=720 + (i * 37) % 180, minutes=(i * 101) % 1440)
+        Contact.objects.filter(pk=contact.pk).update(created_at=since)
+        Activity.objects.filter(contact=contact, kind=timeline.CONTACT_CREATED).update(
+            occurred_at=since
+        )
         if rng.random() < 0.8:
             services.consent_record(
                 contact=contact, channel=Channel.EMAIL,

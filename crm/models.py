@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
+
+from relais.countries import validate_country
 
 from .validators import validate_legal_id
 
@@ -26,9 +28,8 @@ class Channel(models.TextChoices):
     POST = "post", _("Post")
 
 
-country_code_validator = RegexValidator(
-    r"^[A-Z]{2}$", _("Use a two-letter ISO country code, such as FR or BE.")
-)
+# ISO 3166-1 alpha-2, upper case (relais.countries): "QQ" and "XX" are refused.
+country_code_validator = validate_country
 
 
 class Tag(models.Model):

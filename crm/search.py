@@ -1,10 +1,13 @@
 """Text normalisation and phone parsing shared by the services (which store
-`search_text`) and the selectors (which search it)."""
+`search_text`) and the selectors (which search it), and what the stored search text of a
+contact and of an organisation is: the services, the import and the benchmark's data
+generator all compute it here. Pure functions: no model, no database."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import phonenumbers
 
@@ -43,3 +46,32 @@ def parse_phone(text: str, region: str = DEFAULT_REGION, *, strict: bool = False
     if strict and not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def contact_search_text(
+    *,
+    first_name: str,
+    last_name: str,
+    job_title: str,
+    organisation_name: str | None,
+    emails: Iterable[str],
+    external_ids: Iterable[str],
+) -> str:
+    """A contact's `search_text`: names, job title, organisation, every email address
+    (primary first) and external id, lower-case and accent-free."""
+    parts = [first_name, last_name, job_title]
+    if organisation_name is not None:
+        parts.append(organisation_name)
+    parts += emails
+    parts += external_ids
+    return normalise(" ".join(parts))
+
+
+def contact_search_name(*, first_name: str, last_name: str) -> str:
+    """A contact's `search_name`, which the typo-tolerant name search compares with."""
+    return normalise(f"{first_name} {last_name}")
+
+
+def organisation_search_text(*, name: str, legal_id: str, city: str, sector: str) -> str:
+    """An organisation's `search_text`; it starts with the name (the selectors rely on it)."""
+    return normalise(" ".join([name, legal_id, city, sector]))

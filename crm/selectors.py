@@ -33,7 +33,17 @@ from accounts.models import User
 from accounts.roles import has_role
 
 from . import timeline
-from .models import Activity, Call, Consent, Contact, ContactEmail, ContactPhone, Note, Organisation
+from .models import (
+    Activity,
+    Call,
+    Consent,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ImportJob,
+    Note,
+    Organisation,
+)
 from .permissions import CRM_READ
 from .search import normalise, parse_phone, words
 
@@ -54,7 +64,7 @@ def contact_list(
     """Active contacts with what a list row shows, in a bounded number of queries."""
     # Organisation and owner are prefetched, not joined: a search then reads one table
     # (joining 20,000 organisations before the LIMIT cost more than the search itself).
-    queryset = Contact.objects.active().prefetch_related(
+    queryset: QuerySet[Contact] = Contact.objects.active().prefetch_related(
         "organisation", "owner", "emails", "phones", "tags"
     )
     if organisation:
@@ -463,3 +473,9 @@ def call_list(
     if started_before is not None:
         queryset = queryset.filter(started_at__lt=started_before)
     return queryset.order_by("-started_at", "-id")
+
+
+# --- Imports ----------------------------------------------------------------------------
+def import_job_list() -> QuerySet[ImportJob]:
+    """Every import job, newest first, with who uploaded it."""
+    return ImportJob.objects.select_related("created_by").order_by("-created_at", "-id")

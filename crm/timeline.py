@@ -6,9 +6,9 @@ so rendering a page of the timeline needs no query per row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
@@ -62,6 +62,34 @@ def kinds() -> list[ActivityKind]:
 
 def is_registered(code: str) -> bool:
     return code in _kinds
+
+
+class TimelineRow(TypedDict):
+    """One line of a timeline as a page shows it: its kind (label, icon), its text in the
+    reader's language and the link to its source."""
+
+    activity: Activity
+    kind: ActivityKind
+    text: str
+    url: str | None
+    # Other apps' buttons on the line for the reader (crm.registry.ActivityAction).
+    actions: NotRequired[list[dict[str, Any]]]
+
+
+def timeline_rows(activities: Iterable[Activity]) -> list[TimelineRow]:
+    """The lines of a page of the timeline (no query: kinds link from the source id)."""
+    rows: list[TimelineRow] = []
+    for activity in activities:
+        kind = get_kind(activity.kind)
+        rows.append(
+            {
+                "activity": activity,
+                "kind": kind,
+                "text": kind.text(activity),
+                "url": kind.url_for(activity.source_id),
+            }
+        )
+    return rows
 
 
 # crm's own kinds.

@@ -1,36 +1,45 @@
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import path
 
-from . import views
+from .views import contacts, exports, imports, organisations, search
 
 app_name = "crm"
 
 urlpatterns = [
-    path("customers/", views.contact_list, name="contact_list"),
-    path("customers/new/", views.contact_create, name="contact_create"),
-    path("customers/<int:pk>/", views.contact_detail, name="contact_detail"),
-    path("customers/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
-    path("customers/<int:pk>/notes/", views.note_add, name="note_add"),
-    path("customers/<int:pk>/calls/", views.call_log, name="call_log"),
-    path("customers/<int:pk>/consents/", views.consent_record, name="consent_record"),
-    path("customers/<int:pk>/history/", views.contact_history, name="contact_history"),
-    path("customers/<int:pk>/merge/", views.contact_merge, name="contact_merge"),
+    # Contacts (views/contacts.py)
+    path("customers/", contacts.contact_list, name="contact_list"),
+    path("customers/new/", contacts.contact_create, name="contact_create"),
+    path("customers/<int:pk>/", contacts.contact_detail, name="contact_detail"),
+    path("customers/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),
+    path("customers/<int:pk>/notes/", contacts.note_add, name="note_add"),
+    path("customers/<int:pk>/calls/", contacts.call_log, name="call_log"),
+    path("customers/<int:pk>/consents/", contacts.consent_record, name="consent_record"),
+    path("customers/<int:pk>/history/", contacts.contact_history, name="contact_history"),
+    path("customers/<int:pk>/merge/", contacts.contact_merge, name="contact_merge"),
     path(
         "customers/<int:pk>/privacy/export/",
-        views.contact_privacy_export,
+        contacts.contact_privacy_export,
         name="contact_privacy_export",
     ),
     path(
         "customers/<int:pk>/privacy/erase/",
-        views.contact_privacy_erase,
+        contacts.contact_privacy_erase,
         name="contact_privacy_erase",
     ),
-    path("organisations/", views.organisation_list, name="organisation_list"),
-    path("organisations/new/", views.organisation_create, name="organisation_create"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
-    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
-    path("search/", views.search, name="search"),
-    # Import and export of contacts/organisations (crm/import_views.py).
-    path("", include("crm.import_urls")),
+    # Organisations (views/organisations.py)
+    path("organisations/", organisations.organisation_list, name="organisation_list"),
+    path("organisations/new/", organisations.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
+    # The header search (views/search.py)
+    path("search/", search.search, name="search"),
+    # CSV imports (views/imports.py) and the contact export (views/exports.py)
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/new/", imports.import_create, name="import_create"),
+    path("imports/template/<str:kind>/", imports.import_template, name="import_template"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/commit/", imports.import_commit, name="import_commit"),
+    path("imports/<int:pk>/errors/", imports.import_errors, name="import_errors"),
+    path("customers/export/", exports.contact_export, name="contact_export"),
 ]

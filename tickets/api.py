@@ -9,36 +9,31 @@ updates (StaleTicketError, ConcurrentReplyError) are a 409.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from contextlib import nullcontext
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
-from django.db.models import F, Model, OrderBy, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.db.models.fields import Field
+from django.db.models import prefetch_related_objects
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
 from accounts.permissions import HasRole
 from accounts.roles import has_role
-from accounts.serializers import ErrorSerializer
 from crm.models import Tag
+from relais.api import BAD_REQUEST, COMMON_ERRORS, OBJECT_ERRORS, BaseAPIView
+from relais.pagination import KeysetCursorPagination
 
 from . import selectors, services
-from .models import Attachment, Message, Ticket
-from .permissions import TICKETS_WORK
+from .downloads import attachment_response
+from .models import Message, Ticket
+from .permissions import TICKETS_SUPERVISE, TICKETS_WORK
 from .serializers import (
     AssignInputSerializer,
     ConflictSerializer,
@@ -55,157 +50,12 @@ from .serializers import (
 
 ERROR_REQUESTER_NOTE = _("Only the desk can write internal notes.")
 ERROR_REQUESTER_STATUS = _("Only the desk can change the status of a request.")
-ERROR_NOT_YOURS = _("Only the desk working this queue can change this ticket.")
+ERROR_NOT_YOURS = selectors.ERROR_NOT_YOURS
 
-BAD_REQUEST = OpenApiResponse(description=_("Invalid input: the errors, field by field."))
-COMMON_ERRORS: dict[int, Any] = {401: ErrorSerializer, 403: ErrorSerializer}
-OBJECT_ERRORS: dict[int, Any] = {**COMMON_ERRORS, 404: ErrorSerializer}
 STALE = OpenApiResponse(
     ConflictSerializer,
     description=_("The ticket changed since `version` was read; reload and try again."),
 )
-
-
-# --- Keyset pagination ------------------------------------------------------------------
-class KeysetCursorPagination(CursorPagination):
-    """Cursor pagination on the whole sort key, not just its first column.
-
-    DRF's CursorPagination positions on the first ordering field and skips ties with an
-    OFFSET: sorting a million tickets by priority (four values) would make every page scan
-    the rows before it, and a nullable first field (the SLA deadline) breaks it. Here the
-    cursor holds every value of the last row's sort key and the next page is the rows
-    strictly after it, so page 1000 costs what page 1 does. Nullable fields sort last.
-    """
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-    ordering: Any = ("-id",)
-
-    def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
-        return tuple(getattr(view, "keyset_ordering", None) or self.ordering)
-
-    # Which columns, in which direction; nullable ones put their nulls last.
-    def _columns(self, model: type[Model]) -> list[tuple[str, bool, Field[Any, Any]]]:
-        columns = []
-        for item in self.ordering:
-            name = item.lstrip("-")
-            field = model._meta.get_field("id" if name == "pk" else name)
-            columns.append((field.attname, not item.startswith("-"), field))
-        return columns
-
-    @staticmethod
-    def _order(attname: str, ascending: bool, nullable: bool, reverse: bool) -> OrderBy | str:
-        if reverse:
-            ascending = not ascending
-        if not nullable:
-            return attname if ascending else f"-{attname}"
-        # Nulls last going forward, hence first going back.
-        expression = F(attname)
-        if ascending:
-            return expression.asc(nulls_last=not reverse, nulls_first=reverse or None)
-        return expression.desc(nulls_last=not reverse, nulls_first=reverse or None)
-
-    @staticmethod
-    def _after(attname: str, ascending: bool, nullable: bool, reverse: bool, value: Any) -> Q:
-        """Rows strictly after `value` in this column's traversal order (never-true: None)."""
-        nulls_last = not reverse
-        if reverse:
-            ascending = not ascending
-        if value is None:
-            if not nullable or nulls_last:
-                return Q(pk__in=[])
-            return Q(**{f"{attname}__isnull": False})
-        condition = Q(**{f"{attname}__{'gt' if ascending else 'lt'}": value})
-        if nullable and nulls_last:
-            condition |= Q(**{f"{attname}__isnull": True})
-        return condition
-
-    @staticmethod
-    def _equal(attname: str, value: Any) -> Q:
-        if value is None:
-            return Q(**{f"{attname}__isnull": True})
-        return Q(**{attname: value})
-
-    def _keyset(self, columns: list[Any], values: list[Any], reverse: bool) -> Q:
-        condition = Q(pk__in=[])
-        prefix = Q()
-        for (attname, ascending, field), value in zip(columns, values, strict=True):
-            condition |= prefix & self._after(attname, ascending, field.null, reverse, value)
-            prefix &= self._equal(attname, value)
-        first_attname, first_ascending, first_field = columns[0]
-        first_value = values[0]
-        if not first_field.null and first_value is not None:
-            # Redundant, but a plain range on the leading column lets the database start
-            # the index scan at the cursor instead of filtering every row before it.
-            ascending = first_ascending != reverse
-            condition &= Q(**{f"{first_attname}__{'gte' if ascending else 'lte'}": first_value})
-        return condition
-
-    @staticmethod
-    def _encode_value(value: Any) -> Any:
-        if isinstance(value, dt.datetime | dt.date):
-            return value.isoformat()
-        return value
-
-    def _position(self, instance: Model, columns: list[Any]) -> str:
-        return json.dumps(
-            [self._encode_value(getattr(instance, attname)) for attname, _asc, _f in columns],
-            separators=(",", ":"),
-        )
-
-    def _decode_position(self, raw: str, columns: list[Any]) -> list[Any]:
-        try:
-            values = json.loads(raw)
-            if not isinstance(values, list) or len(values) != len(columns):
-                raise ValueError
-            return [
-                None if value is None else field.to_python(value)
-                for value, (_attname, _asc, field) in zip(values, columns, strict=True)
-            ]
-        except (ValueError, TypeError, DjangoValidationError) as exc:
-            raise NotFound(self.invalid_cursor_message) from exc
-
-    def paginate_queryset(
-        self, queryset: QuerySet[Any], request: Request, view: Any = None
-    ) -> list[Any] | None:
-        self.request = request
-        self.page_size = self.get_page_size(request)
-        self.base_url = request.build_absolute_uri()
-        self.ordering = self.get_ordering(request, queryset, view)
-        columns = self._columns(queryset.model)
-        self.cursor = self.decode_cursor(request)
-        reverse = bool(self.cursor and self.cursor.reverse)
-        position = None
-        if self.cursor is not None and self.cursor.position is not None:
-            position = self._decode_position(self.cursor.position, columns)
-        queryset = queryset.order_by(
-            *(self._order(a, asc, f.null, reverse) for a, asc, f in columns)
-        )
-        if position is not None:
-            queryset = queryset.filter(self._keyset(columns, position, reverse))
-        rows = list(queryset[: self.page_size + 1])
-        more = len(rows) > self.page_size
-        rows = rows[: self.page_size]
-        if reverse:
-            rows.reverse()
-        self.page = rows
-        came_from_a_page = position is not None
-        self.has_next = came_from_a_page if reverse else more
-        self.has_previous = more if reverse else came_from_a_page
-        self.next_position = self._position(rows[-1], columns) if rows else None
-        self.previous_position = self._position(rows[0], columns) if rows else None
-        return rows
-
-    def get_next_link(self) -> str | None:
-        if not self.has_next or self.next_position is None:
-            return None
-        return self.encode_cursor(Cursor(offset=0, reverse=False, position=self.next_position))
-
-    def get_previous_link(self) -> str | None:
-        if not self.has_previous or self.previous_position is None:
-            return None
-        return self.encode_cursor(Cursor(offset=0, reverse=True, position=self.previous_position))
 
 
 class TicketPagination(KeysetCursorPagination):
@@ -216,25 +66,16 @@ class MessagePagination(KeysetCursorPagination):
     ordering = ("created_at", "id")
 
 
-# --- Plumbing ---------------------------------------------------------------------------
-class DeskAPIView(generics.GenericAPIView):
+class DeskAPIView(BaseAPIView):
     """Desk roles for every method, unless `requester_methods` also lets in the staff member
-    who raised the ticket (checked per ticket by `ticket()`).
-
-    Filtering goes through the selectors, so DRF's filter backends are switched off."""
+    who raised the ticket (checked per ticket by `ticket()`)."""
 
     requester_methods: frozenset[str] = frozenset()
-    filter_backends: list[Any] = []
 
     def get_permissions(self) -> list[BasePermission]:
         if self.request.method in self.requester_methods:
             return [IsAuthenticated()]
         return [HasRole.of(*TICKETS_WORK)()]
-
-    @property
-    def actor(self) -> User:
-        # The permission has already refused anonymous requests.
-        return cast(User, self.request.user)
 
     @property
     def is_desk(self) -> bool:
@@ -243,34 +84,21 @@ class DeskAPIView(generics.GenericAPIView):
     def ticket(self, pk: int, *, work: bool = False) -> Ticket:
         """The ticket if the user may see it (404 otherwise); `work`: and work it (403)."""
         try:
-            ticket = selectors.ticket_get_for_user(user=self.actor, pk=pk)
+            return selectors.ticket_get_for_user(user=self.actor, pk=pk, work=work)
+        except selectors.TicketNotWorkable as exc:
+            raise PermissionDenied(exc.args[0]) from None
         except Http404:
             if not self.is_desk:
                 # Outside the desk, one may only follow one's own requests: any other id
                 # is refused as the role is, whether it exists or not.
                 raise PermissionDenied from None
             raise NotFound from None
-        if work and not selectors.user_can_work_ticket(user=self.actor, ticket=ticket):
-            raise PermissionDenied(ERROR_NOT_YOURS)
-        return ticket
 
     def ticket_response(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         # Read back through the selector: fresh relations in a fixed number of queries.
         ticket = selectors.ticket_get_for_user(user=self.actor, pk=pk)
         serializer = TicketOutputSerializer(ticket, context={"request": self.request})
         return Response(serializer.data, status=status_code)
-
-    def query(self, serializer_class: type[Any]) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.query_params)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def input(self, serializer_class: type[Any]) -> dict[str, Any]:
-        serializer = serializer_class(
-            data=self.request.data, context={"request": self.request, "user": self.actor}
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
 
 def _conflict(exc: DjangoValidationError) -> Response:
@@ -290,11 +118,11 @@ class QueueListView(DeskAPIView):
 
 
 class QueueDetailView(DeskAPIView):
+    """One queue whose tickets you may see and work."""
+
     @extend_schema(responses={200: QueueOutputSerializer, **OBJECT_ERRORS})
     def get(self, request: Request, pk: int) -> Response:
-        queue = selectors.queue_list_for_user(user=self.actor).filter(pk=pk).first()
-        if queue is None:
-            raise NotFound
+        queue = selectors.queue_get_for_user(user=self.actor, pk=pk)
         return Response(QueueOutputSerializer(queue).data)
 
 
@@ -302,6 +130,8 @@ class QueueDetailView(DeskAPIView):
 class TicketListView(DeskAPIView):
     """Tickets of the queues you may see, newest activity first, 50 a page (`page_size` up
     to 200); follow `next`. Every status unless `status` says otherwise."""
+
+    input_serializers = {"POST": TicketCreateInputSerializer}
 
     pagination_class = TicketPagination
 
@@ -314,8 +144,11 @@ class TicketListView(DeskAPIView):
         view = query["view"]
         if query["breaching"] and view == "all":
             view = "breaching"
-        assignee = query.get("assignee")
-        assignee_id = self.actor.pk if assignee == "me" else assignee
+        elif query["breached"] and view == "all":
+            view = "breached"
+        assignee = query.get("assignee")  # an id, "me" or "none"
+        if assignee == "me":
+            assignee = self.actor.pk
         status_filter = {"all": "all", "active": ""}.get(query["status"], query["status"])
         filters = selectors.InboxFilters(
             view=view,
@@ -324,23 +157,16 @@ class TicketListView(DeskAPIView):
             queue=query.get("queue"),
             channel=query.get("channel", ""),
             tag=query.get("tag", ""),
-            assignee=assignee_id if isinstance(assignee_id, int) else None,
+            assignee=assignee if isinstance(assignee, int) else None,
+            unassigned=assignee == "none",
+            breaching=query["breaching"],
+            breached=query["breached"],
             search=query.get("search", ""),
         )
         tickets = selectors.ticket_inbox(user=self.actor, filters=filters)
-        if assignee == "none":
-            tickets = tickets.filter(assignee__isnull=True)
-        breaching = Q(
-            sla_next_due_at__isnull=False,
-            sla_next_due_at__lte=timezone.now() + selectors.BREACHING_WINDOW,
-        )
-        if query["breaching"] and view != "breaching":
-            tickets = tickets.filter(breaching)
-        elif query["breaching"] is False:
-            tickets = tickets.exclude(breaching)
-        # The inbox selector leaves these out; the rows show them (sla_state reads the policy).
-        tickets = tickets.select_related("category", "sla_policy", "merged_into")
-        sort = query.get("ordering") or ("due" if view == "breaching" else "updated")
+        # The inbox's rows do not show these; the API's do.
+        tickets = tickets.select_related("category", "merged_into")
+        sort = query.get("ordering") or ("due" if view in ("breaching", "breached") else "updated")
         self.keyset_ordering = selectors.SORTS[sort]
         page = self.paginate_queryset(tickets)
         serializer = TicketOutputSerializer(page, many=True, context={"request": request})
@@ -352,10 +178,7 @@ class TicketListView(DeskAPIView):
     )
     def post(self, request: Request) -> Response:
         data = self.input(TicketCreateInputSerializer)
-        # ticket_create creates new tags before its own transaction: a refusal after that
-        # (an assignee outside the team) would leave them behind, so they share one here.
-        with transaction.atomic() if data.get("tags") else nullcontext():
-            ticket = services.ticket_create(actor=self.actor, **data)
+        ticket = services.ticket_create(actor=self.actor, **data)
         # Serialised from the objects in hand: creation stays a handful of queries.
         if data.get("tags"):
             prefetch_related_objects([ticket], "tags")
@@ -367,6 +190,8 @@ class TicketListView(DeskAPIView):
 
 class TicketDetailView(DeskAPIView):
     """One ticket. The staff member who raised an internal request may read it too."""
+
+    input_serializers = {"PATCH": TicketUpdateInputSerializer}
 
     requester_methods = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -401,19 +226,18 @@ class TicketMessagesView(DeskAPIView):
     """The ticket's messages, oldest first. Desk staff see internal notes too; the staff
     member who raised an internal request sees and writes public messages only."""
 
+    input_serializers = {"POST": MessageInputSerializer}
+
     requester_methods = frozenset({"GET", "HEAD", "OPTIONS", "POST"})
     pagination_class = MessagePagination
 
     @extend_schema(responses={200: MessageOutputSerializer(many=True), **OBJECT_ERRORS})
     def get(self, request: Request, pk: int) -> Response:
         ticket = self.ticket(pk)
-        messages = (
-            Message.objects.filter(ticket=ticket)
-            .select_related("author", "author_contact")
-            .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        messages = selectors.ticket_messages(
+            ticket=ticket,
+            include_notes=selectors.user_can_work_ticket(user=self.actor, ticket=ticket),
         )
-        if not selectors.user_can_work_ticket(user=self.actor, ticket=ticket):
-            messages = messages.filter(kind=Message.Kind.PUBLIC)
         page = self.paginate_queryset(messages)
         serializer = MessageOutputSerializer(page, many=True, context={"request": request})
         return self.get_paginated_response(serializer.data)
@@ -478,6 +302,12 @@ class TicketMessagesView(DeskAPIView):
 class TicketAssignView(DeskAPIView):
     """Give the ticket to someone of a team that works its queue, or to nobody (null)."""
 
+    input_serializers = {"POST": AssignInputSerializer}
+
+    def get_object(self) -> Ticket:
+        # What OPTIONS checks (relais.api.check_options_access): the ticket, to work it.
+        return self.ticket(self.kwargs["pk"], work=True)
+
     @extend_schema(
         request=AssignInputSerializer,
         responses={200: TicketOutputSerializer, 400: BAD_REQUEST, 409: STALE, **OBJECT_ERRORS},
@@ -501,6 +331,15 @@ class TicketMergeView(DeskAPIView):
     """Fold this ticket into `target`: its messages move there and it is closed. Answers
     the target."""
 
+    input_serializers = {"POST": TicketMergeInputSerializer}
+
+    def get_permissions(self) -> list[BasePermission]:
+        # As on the pages (tickets.permissions): supervisors and admins merge.
+        return [HasRole.of(*TICKETS_SUPERVISE)()]
+
+    def get_object(self) -> Ticket:
+        return self.ticket(self.kwargs["pk"], work=True)
+
     @extend_schema(
         request=TicketMergeInputSerializer,
         responses={200: TicketOutputSerializer, 400: BAD_REQUEST, **OBJECT_ERRORS},
@@ -512,3 +351,34 @@ class TicketMergeView(DeskAPIView):
             raise PermissionDenied(ERROR_NOT_YOURS)
         merged = services.ticket_merge(source=source, target=target, actor=self.actor)
         return self.ticket_response(merged.pk)
+
+
+# --- Attachments ------------------------------------------------------------------------
+class AttachmentDownloadView(DeskAPIView):
+    """The file of an attachment, for an API token: the `url` the messages endpoint gives.
+    The same rule as the page's download: whoever may see its ticket (the requester of an
+    IT request too), never an internal note's file outside the desk."""
+
+    requester_methods = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # Any Accept: the file answers in its own type, errors in JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    def get_object(self) -> Any:
+        try:
+            return selectors.attachment_get_for_user(user=self.actor, pk=self.kwargs["pk"])
+        except Http404:
+            raise NotFound from None
+
+    @extend_schema(
+        summary=_("Download an attachment"),
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description=_("The file, as an attachment.")
+            ),
+            **OBJECT_ERRORS,
+        },
+    )
+    def get(self, request: Request, pk: int) -> Any:
+        return attachment_response(self.get_object())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import api
+from . import api, api_presence
 
 urlpatterns = [
     path("queues/", api.QueueListView.as_view(), name="api-queues"),
@@ -16,4 +16,14 @@ urlpatterns = [
     ),
     path("tickets/<int:pk>/assign/", api.TicketAssignView.as_view(), name="api-ticket-assign"),
     path("tickets/<int:pk>/merge/", api.TicketMergeView.as_view(), name="api-ticket-merge"),
+    path(
+        "attachments/<int:pk>/",
+        api.AttachmentDownloadView.as_view(),
+        name="api-attachment-download",
+    ),
+    path(
+        "tickets/<int:pk>/presence/",
+        api_presence.TicketPresenceView.as_view(),
+        name="api-ticket-presence",
+    ),
 ]

@@ -19,9 +19,18 @@ class TicketsConfig(AppConfig):
 
         for kind in timeline.TICKET_KINDS:
             register_kind(kind)
+        from . import events
+
+        events.register()
+        from . import choices
+
+        choices.connect()
         registry.register_merge_hook("tickets", services.contact_merge_hook)
         registry.register_erase_hook("tickets", services.contact_erase_hook)
         registry.register_export_hook("tickets", services.contact_export_hook)
+        from . import privacy
+
+        privacy.register()
         from . import ui
 
         register_seeder("tickets", seed_service_desk, order=20)

@@ -8,9 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -18,6 +17,7 @@ from rest_framework import serializers
 from accounts.models import User
 from crm.models import Contact
 from crm.serializers import ContactRefSerializer, UserRefSerializer
+from relais.api import MAX_ID
 
 from . import selectors, services
 from .models import Attachment, Category, Message, Priority, Queue, Ticket
@@ -35,6 +35,7 @@ PRIORITY_NAMES: dict[int, str] = {
     Priority.URGENT: "urgent",
 }
 PRIORITY_VALUES: dict[str, int] = {name: value for value, name in PRIORITY_NAMES.items()}
+PRIORITY_CHOICES = [(name, Priority(value).label) for value, name in PRIORITY_NAMES.items()]
 BODY_FORMATS = ["markdown", "html"]
 SLA_STATES = ["breached", "soon", "ok", "paused", "none"]
 
@@ -43,114 +44,20 @@ def _absolute(request: Any, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-class NamedChoiceField(serializers.ChoiceField):
-    """A choice field whose choice set is one named component of the schema.
-
-    "status", "channel", "kind" and "direction" already name other apps' choice sets;
-    without a name of their own drf-spectacular would call these Status725Enum."""
-
-    enum_name = ""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("choices", self.enum_choices())
-        super().__init__(**kwargs)
-
-    @classmethod
-    def enum_choices(cls) -> list[Any]:
-        raise NotImplementedError
-
-
-class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = "tickets.serializers.NamedChoiceField"
-    match_subclasses = True
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
-        field = self.target
-        values = [value for value, _label in field.enum_choices()]
-        component = ResolvedComponent(
-            name=field.enum_name,
-            type=ResolvedComponent.SCHEMA,
-            object=field.enum_name,
-            schema={"type": "string", "enum": values},
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref  # type: ignore[no-any-return]
-
-
-class PriorityField(NamedChoiceField):
+# Choice sets are named in the schema by settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]
+# (TicketStatus, TicketChannel, TicketPriority...): "status", "channel", "kind" and
+# "direction" also name other choice sets, which drf-spectacular would otherwise number.
+class PriorityField(serializers.ChoiceField):
     """`low`, `normal`, `high` or `urgent` on the wire; the Priority integer inside."""
 
-    enum_name = "TicketPriority"
-
-    @classmethod
-    def enum_choices(cls) -> list[Any]:
-        return [(name, Priority(value).label) for value, name in PRIORITY_NAMES.items()]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=PRIORITY_CHOICES, **kwargs)
 
     def to_internal_value(self, data: Any) -> int:
         return PRIORITY_VALUES[super().to_internal_value(data)]
 
     def to_representation(self, value: Any) -> str:
         return PRIORITY_NAMES.get(value, str(value))
-
-
-class TicketStatusField(NamedChoiceField):
-    enum_name = "TicketStatus"
-
-    @classmethod
-    def enum_choices(cls) -> list[Any]:
-        return list(Ticket.Status.choices)
-
-
-class TicketChannelField(NamedChoiceField):
-    enum_name = "TicketChannel"
-
-    @classmethod
-    def enum_choices(cls) -> list[Any]:
-        return list(Ticket.Channel.choices)
-
-
-class QueueKindField(NamedChoiceField):
-    enum_name = "QueueKind"
-
-    @classmethod
-    def enum_choices(cls) -> list[Any]:
-        return list(Queue.Kind.choices)
-
-
-class MessageKindField(NamedChoiceField):
-    enum_name = "MessageKind"
-
-    @classmethod
-    def enum_choices(cls) -> list[Any]:
-        return list(Message.Kind.choices)
-
-
-class MessageDirectionField(NamedChoiceField):
-    """`in` from the requester, `out` from staff."""
-
-    enum_name = "MessageDirection"
-
-    @classmethod
-    def enum_choices(cls) -> list[Any]:
-        return list(Message.Direction.choices)
-
-
-class BodyFormatField(NamedChoiceField):
-    enum_name = "BodyFormat"
-
-    @classmethod
-    def enum_choices(cls) -> list[Any]:
-        return [(name, name) for name in BODY_FORMATS]
-
-
-class SlaStateField(NamedChoiceField):
-    """breached, soon (within the warning window), ok, paused or none (no policy)."""
-
-    enum_name = "SlaState"
-
-    @classmethod
-    def enum_choices(cls) -> list[Any]:
-        return [(state, state) for state in SLA_STATES]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -189,7 +96,7 @@ class TagNamesField(serializers.ListField):
 class QueueOutputSerializer(serializers.ModelSerializer):
     team = NamedRefSerializer(read_only=True)
     default_priority = PriorityField(read_only=True)
-    kind = QueueKindField(read_only=True)
+    kind = serializers.ChoiceField(choices=Queue.Kind.choices, read_only=True)
 
     class Meta:
         model = Queue
@@ -202,9 +109,9 @@ class QueueOutputSerializer(serializers.ModelSerializer):
 
 # --- Tickets ----------------------------------------------------------------------------
 class TicketOutputSerializer(serializers.ModelSerializer):
-    status = TicketStatusField(read_only=True)
+    status = serializers.ChoiceField(choices=Ticket.Status.choices, read_only=True)
     priority = PriorityField(read_only=True)
-    channel = TicketChannelField(read_only=True)
+    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, read_only=True)
     number = serializers.CharField(read_only=True)
     queue = NamedRefSerializer(read_only=True)
     contact = ContactRefSerializer(read_only=True, allow_null=True)
@@ -214,7 +121,7 @@ class TicketOutputSerializer(serializers.ModelSerializer):
     team = serializers.IntegerField(source="team_id", read_only=True, allow_null=True)
     category = NamedRefSerializer(read_only=True, allow_null=True)
     tags = TagNamesField(read_only=True)
-    sla_state = SlaStateField(read_only=True)
+    sla_state = serializers.ChoiceField(choices=SLA_STATES, read_only=True)
     merged_into = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -243,7 +150,9 @@ class TicketFilterSerializer(serializers.Serializer):
     view = serializers.ChoiceField(
         choices=list(selectors.VIEWS),
         default="all",
-        help_text=_("mine, team, unassigned, breaching or all (the default)."),
+        help_text=_(
+            "mine, team, unassigned, breaching (within the hour), breached or all (the default)."
+        ),
     )
     status = serializers.ChoiceField(
         choices=["all", "active", *Ticket.Status.values],
@@ -257,13 +166,19 @@ class TicketFilterSerializer(serializers.Serializer):
         help_text=_("A user id, `me`, or `none` for unassigned tickets."),
     )
     priority = PriorityField(required=False)
-    channel = TicketChannelField(required=False)
+    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, required=False)
     tag = serializers.CharField(required=False, max_length=TAG_MAX_LENGTH)
     breaching = serializers.BooleanField(
         required=False,
         allow_null=True,
         default=None,
-        help_text=_("true: SLA deadline passed or within two hours; false: the others."),
+        help_text=_("true: SLA deadline within the next hour, not passed; false: the others."),
+    )
+    breached = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("true: SLA deadline already passed; false: the others."),
     )
     search = serializers.CharField(
         required=False,
@@ -281,7 +196,7 @@ class TicketFilterSerializer(serializers.Serializer):
         value = value.strip().lower()
         if value in {"me", "none"}:
             return value
-        if value.isdigit() and int(value) > 0:
+        if value.isdigit() and 0 < int(value) <= MAX_ID:
             return int(value)
         raise serializers.ValidationError(ERROR_ASSIGNEE_FORMAT)
 
@@ -306,8 +221,8 @@ class TicketCreateInputSerializer(serializers.Serializer):
         trim_whitespace=False,
         help_text=_("The request as the requester put it (Markdown unless body_format=html)."),
     )
-    body_format = BodyFormatField(default="markdown")
-    channel = TicketChannelField(default=Ticket.Channel.EMAIL)
+    body_format = serializers.ChoiceField(choices=BODY_FORMATS, default="markdown")
+    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, default=Ticket.Channel.EMAIL)
     priority = PriorityField(
         required=False, help_text=_("The queue's default priority if left out.")
     )
@@ -323,6 +238,16 @@ class TicketCreateInputSerializer(serializers.Serializer):
         queryset=User.objects.all(), required=False, allow_null=True
     )
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors = services.requester_errors(
+            queue=attrs.get("queue"),
+            contact=attrs.get("contact"),
+            requester_user=attrs.get("requester_user"),
+        )
+        if errors:
+            raise serializers.ValidationError({k: [str(v)] for k, v in errors.items()})
+        return attrs
+
 
 class TicketUpdateInputSerializer(serializers.Serializer):
     """Only the fields sent change; `version` refuses the change if someone else wrote first."""
@@ -331,7 +256,7 @@ class TicketUpdateInputSerializer(serializers.Serializer):
         required=False, max_length=Ticket._meta.get_field("subject").max_length
     )
     priority = PriorityField(required=False)
-    status = TicketStatusField(required=False)
+    status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
     queue = VisibleQueueField(required=False)
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), required=False, allow_null=True
@@ -393,12 +318,14 @@ class AttachmentOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, attachment: Attachment) -> str:
-        return _absolute(self.context.get("request"), attachment.get_absolute_url())
+        # The API's download, which takes the API token (the page's needs a session).
+        path = reverse("api-attachment-download", kwargs={"pk": attachment.pk})
+        return _absolute(self.context.get("request"), path)
 
 
 class MessageOutputSerializer(serializers.ModelSerializer):
-    kind = MessageKindField(read_only=True)
-    direction = MessageDirectionField(read_only=True)
+    kind = serializers.ChoiceField(choices=Message.Kind.choices, read_only=True)
+    direction = serializers.ChoiceField(choices=Message.Direction.choices, read_only=True)
     author = UserRefSerializer(read_only=True, allow_null=True)
     author_contact = ContactRefSerializer(read_only=True, allow_null=True)
     attachments = AttachmentOutputSerializer(many=True, read_only=True)
@@ -414,9 +341,13 @@ class MessageOutputSerializer(serializers.ModelSerializer):
 
 class MessageInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=services.MAX_BODY_CHARS, trim_whitespace=False)
-    body_format = BodyFormatField(default="markdown")
-    kind = MessageKindField(default=Message.Kind.PUBLIC)
-    status = TicketStatusField(required=False, help_text=_("Also move the ticket to this status."))
+    body_format = serializers.ChoiceField(choices=BODY_FORMATS, default="markdown")
+    kind = serializers.ChoiceField(choices=Message.Kind.choices, default=Message.Kind.PUBLIC)
+    status = serializers.ChoiceField(
+        choices=Ticket.Status.choices,
+        required=False,
+        help_text=_("Also move the ticket to this status."),
+    )
     last_seen_message_id = serializers.IntegerField(
         required=False,
         min_value=1,

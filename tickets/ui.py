@@ -5,43 +5,61 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.navigation import NavItem, register_nav_item
 from accounts.roles import Role
 from accounts.workspaces import Panel, register_panel
 from crm.models import Contact
 from crm.permissions import CRM_READ
-from crm.registry import CustomerPanel, register_customer_panel
+from crm.registry import (
+    CustomerPanel,
+    SearchSection,
+    register_customer_panel,
+    register_search_section,
+)
+from relais.db_hints import fixed_join_order
 
+from . import selectors
 from .permissions import TICKETS_WORK
 
 
-def _inbox_panel(request: HttpRequest) -> dict[str, Any]:
-    from . import selectors
-
+def _inbox_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     user = request.user
-    mine = selectors.ticket_inbox(user=user, filters=selectors.InboxFilters(view="mine"))  # type: ignore[arg-type]
+    mine = selectors.ticket_inbox(user=user, filters=selectors.InboxFilters(view="mine"))
+    with fixed_join_order():  # six joins: planning was 10x the query (relais.db_hints)
+        tickets = list(mine[:8])
     return {
-        "tickets": list(mine[:8]),
-        "counts": selectors.inbox_counts(user=user),  # type: ignore[arg-type]
+        "tickets": tickets,
+        "counts": selectors.inbox_counts(user=user),
     }
 
 
-def _my_requests_panel(request: HttpRequest) -> dict[str, Any]:
-    from . import selectors
-
-    return {"requests": list(selectors.my_requests(user=request.user)[:5])}  # type: ignore[arg-type]
+def _my_requests_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    return {"requests": list(selectors.my_requests(user=request.user)[:5])}
 
 
-def _customer_tickets(contact: Contact, request: HttpRequest) -> dict[str, Any]:
-    from . import selectors
-
+def _customer_tickets(contact: Contact, request: AuthenticatedHttpRequest) -> dict[str, Any]:
     return {"tickets": selectors.contact_tickets(contact=contact, limit=10), "contact": contact}
 
 
+def _ticket_search(query: str, request: AuthenticatedHttpRequest) -> list[Any]:
+    filters = selectors.InboxFilters(view="all", status="all", search=query)
+    return list(selectors.ticket_inbox(user=request.user, filters=filters)[:10])
+
+
 def register() -> None:
+    register_search_section(
+        SearchSection(
+            key="tickets",
+            title=_("Tickets"),
+            template="tickets/components/search_results.html",
+            results=_ticket_search,
+            roles=frozenset(TICKETS_WORK),
+            order=10,
+        )
+    )
     register_nav_item(
         NavItem(
             key="tickets",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import helpdesk, inbox, macros, ticket
+from .views import customers, helpdesk, inbox, macros, presence, ticket
 
 app_name = "tickets"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("tickets/presence/", inbox.presence_update, name="presence"),
     # One ticket (views/ticket.py)
     path("tickets/new/", ticket.ticket_create, name="create"),
+    path("tickets/new/customers/", customers.customer_suggest, name="customer_suggest"),
+    path("tickets/new/customers/new/", customers.customer_quick_create, name="customer_create"),
     path("tickets/<int:pk>/", ticket.ticket_detail, name="detail"),
     path("tickets/<int:pk>/messages/", ticket.ticket_messages, name="messages"),
     path("tickets/<int:pk>/reply/", ticket.ticket_reply, name="reply"),
@@ -22,6 +24,7 @@ urlpatterns = [
     path("tickets/<int:pk>/take/", ticket.ticket_take, name="take"),
     path("tickets/<int:pk>/merge/", ticket.ticket_merge, name="merge"),
     path("tickets/<int:pk>/next/", ticket.ticket_next, name="next"),
+    path("tickets/<int:pk>/presence/", presence.ticket_presence, name="ticket_presence"),
     path("tickets/<int:pk>/macros/<int:macro_pk>/", ticket.macro_preview, name="macro_preview"),
     path("tickets/attachments/<int:pk>/", ticket.attachment_download, name="attachment"),
     # Macros (views/macros.py)

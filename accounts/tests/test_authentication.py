@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
+from accounts.login_guard import ERROR_ACCOUNT_LOCKED
 from accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +62,9 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 429
-    assert "Too many failed attempts" in response.content.decode()
+    assert response["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    with translation.override("en"):
+        assert str(ERROR_ACCOUNT_LOCKED) in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -41,3 +41,31 @@ def test_if_empty_leaves_an_existing_database_alone(settings, make_user):
     make_user()
     call_command("seed_demo", "--if-empty")
     assert User.objects.count() == 1
+
+
+def test_on_a_demo_customers_timeline_contact_created_comes_first(settings):
+    """Issue 9: the demo showed "contact created" after that contact's tickets."""
+    from django.db.models import Min, OuterRef, Subquery
+
+    from crm import timeline
+    from crm.models import Activity, Contact
+    from tickets.models import Ticket
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--seed", "7")
+    created = Activity.objects.filter(contact=OuterRef("pk"), kind=timeline.CONTACT_CREATED)
+    contacts = Contact.objects.annotate(
+        created_event=Subquery(created.values("occurred_at")[:1]),
+        first_other=Min("activities__occurred_at"),
+    )
+    late = [
+        c.pk
+        for c in contacts
+        if c.created_event is None
+        or c.first_other < c.created_event
+        or abs((c.created_at - c.created_event).total_seconds()) > 1
+    ]
+    assert late == []
+    # The timeline has the tickets in it (what the issue saw).
+    assert Activity.objects.filter(kind__startswith="ticket_", contact__isnull=False).exists()
+    assert Ticket.objects.filter(contact__isnull=False).exists()

@@ -13,9 +13,9 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.roles import Role
-from crm import imports, services
-from crm.import_views import ERROR_EXPORT_FILTERS
+from crm import exports, services
 from crm.models import Contact
+from crm.views.exports import ERROR_EXPORT_FILTERS
 
 pytestmark = pytest.mark.django_db
 
@@ -158,11 +158,11 @@ def test_formula_like_cells_are_text_in_xlsx(exporter):
 
 def test_too_many_contacts_for_excel_are_refused_with_a_message(exporter, zoe, monkeypatch):
     services.contact_create(actor=None, last_name="Martin", emails=["m@example.fr"])
-    monkeypatch.setattr(imports, "XLSX_MAX_ROWS", 1)
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 1)
     response = exporter.get(EXPORT_URL, {"format": "xlsx", "vip": ""}, follow=True)
     assert response.redirect_chain[0][0] == f"{reverse('crm:contact_list')}?vip="
     assert (
-        en(imports.ERROR_XLSX_TOO_MANY, {"count": "2", "limit": "1"}) in response.content.decode()
+        en(exports.ERROR_XLSX_TOO_MANY, {"count": "2", "limit": "1"}) in response.content.decode()
     )
     # The CSV export streams and has no such limit.
     assert len(read_csv(exporter.get(EXPORT_URL, {"format": "csv"}))) == 3
@@ -256,10 +256,10 @@ def test_export_query_count_does_not_grow_with_the_rows(
 
 def test_export_rows_service_reads_in_chunks(monkeypatch):
     _contacts(7)
-    monkeypatch.setattr(imports, "EXPORT_CHUNK_SIZE", 3)
+    monkeypatch.setattr(exports, "EXPORT_CHUNK_SIZE", 3)
     from crm.selectors import contact_list
 
     with translation.override("en"):
-        rows = list(imports.contact_export_rows(contacts=contact_list()))
+        rows = list(exports.contact_export_rows(contacts=contact_list()))
     assert [row[3] for row in rows] == [f"N{i:03d}" for i in range(7)]
     assert all(row[6].endswith("@example.fr") and row[7].startswith("+336") for row in rows)

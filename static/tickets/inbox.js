@@ -131,4 +131,63 @@
       highlight(list, index);
     }
   });
+
+  // The bulk bar shows only once a ticket is ticked (the CSS hides it under .js).
+  function syncBulkBar() {
+    var bar = document.getElementById("bulk-form");
+    if (!bar) {
+      return;
+    }
+    var any = !!document.querySelector("#inbox-results input.ticket-select:checked");
+    bar.classList.toggle("has-selection", any);
+    document.body.classList.toggle("has-bulk-bar", any);
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("#inbox-results input[type=checkbox]")) {
+      syncBulkBar();
+    }
+  });
+  document.addEventListener("htmx:afterSettle", syncBulkBar);
+
+  // Under 992 px the filters fold behind a toggle; its state is remembered (and a filter
+  // in use opens it).
+  var KEY = "relais.inbox.filters";
+  function setFilters(open, remember) {
+    var toggle = document.querySelector("[data-filters-toggle]");
+    var more = document.getElementById("inbox-more-filters");
+    if (!toggle || !more) {
+      return;
+    }
+    more.classList.toggle("show", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (remember) {
+      try {
+        window.localStorage.setItem(KEY, open ? "open" : "closed");
+      } catch (e) {
+        // private mode: the toggle still works, unremembered
+      }
+    }
+  }
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest("[data-filters-toggle]");
+    if (toggle) {
+      setFilters(toggle.getAttribute("aria-expanded") !== "true", true);
+    }
+  });
+  function init() {
+    var stored = null;
+    try {
+      stored = window.localStorage.getItem(KEY);
+    } catch (e) {
+      stored = null;
+    }
+    var toggle = document.querySelector("[data-filters-toggle]");
+    setFilters(stored === "open" || !!(toggle && toggle.hasAttribute("data-active")), false);
+    syncBulkBar();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
 })();

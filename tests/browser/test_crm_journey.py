@@ -14,7 +14,11 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_agent_finds_a_customer_by_phone_adds_a_note_and_sees_it_on_top(
-    live_server, page: Page, make_user, login
+    live_server,
+    page: Page,
+    make_user,
+    login,
+    screenshots,
 ):
     agent = make_user(Role.AGENT)
     customer = services.contact_create(
@@ -48,3 +52,4 @@ def test_agent_finds_a_customer_by_phone_adds_a_note_and_sees_it_on_top(
 
     page.reload()
     expect(page.locator("#timeline-list > li").first).to_contain_text("Rappeler jeudi matin")
+    screenshots(page, "agent-customer")

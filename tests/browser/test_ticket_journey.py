@@ -18,7 +18,11 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_agent_answers_a_ticket_with_a_macro_resolves_it_and_sees_it_on_the_timeline(
-    live_server, page: Page, make_user, login
+    live_server,
+    page: Page,
+    make_user,
+    login,
+    screenshots,
 ):
     agent = make_user(Role.AGENT)
     agent.first_name = "Camille"
@@ -67,10 +71,17 @@ def test_agent_answers_a_ticket_with_a_macro_resolves_it_and_sees_it_on_the_time
     expect(timeline).to_contain_text(f"Ticket {ticket.number} résolu")
     expect(timeline).to_contain_text(f"Réponse sur {ticket.number}")
     expect(page.locator("body")).not_to_contain_text("<script")
+    screenshots(page, "agent-ticket")
 
 
 def test_staff_member_raises_an_it_request_that_it_answers(
-    live_server, page: Page, make_user, login, browser, password
+    live_server,
+    page: Page,
+    make_user,
+    login,
+    browser,
+    password,
+    screenshots,
 ):
     hr = make_user(Role.HR)
     it_agent = make_user(Role.IT)
@@ -109,3 +120,4 @@ def test_staff_member_raises_an_it_request_that_it_answers(
     page.goto(request_url)
     expect(page.locator("body")).to_contain_text("Nous passons à 14 h.")
     expect(page.locator("body")).not_to_contain_text("Câble HDMI à changer")
+    screenshots(page, "it-request")

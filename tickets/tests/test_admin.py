@@ -11,7 +11,7 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from crm.models import Activity
 from crm.tests.factories import ContactFactory
-from tickets import services, sla, timeline
+from tickets import services, timeline
 from tickets.admin import ERROR_STATUS_REFUSED
 from tickets.models import (
     AgentPresence,
@@ -29,6 +29,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
+from tickets.sla import cache as sla_cache
 from tickets.tests.factories import (
     CategoryFactory,
     Desk,
@@ -274,11 +275,11 @@ def test_the_holidays_action_loads_public_holidays(superuser_client):
 
 def test_editing_opening_hours_drops_the_cached_schedule(superuser_client, helpdesk):
     cal = helpdesk.queue.calendar
-    assert sla.schedule_for(cal.pk).is_ever_open
+    assert sla_cache.schedule_for(cal.pk).is_ever_open
     hours = cal.opening_hours.first()
     superuser_client.post(admin_url(OpeningHours, "delete", hours.pk), {"post": "yes"})
     assert not OpeningHours.objects.filter(pk=hours.pk).exists()
-    assert 0 not in sla.schedule_for(cal.pk).hours
+    assert 0 not in sla_cache.schedule_for(cal.pk).hours
 
 
 def test_sla_targets_edited_in_the_list_apply_to_the_next_ticket(superuser_client, helpdesk):

@@ -13,7 +13,7 @@ from accounts.roles import Role
 from crm.services import tags_resolve
 from crm.tests.factories import ContactFactory
 from tickets import services
-from tickets.helpdesk_forms import (
+from tickets.forms.inbox import (
     BULK_LIMIT,
     ERROR_BULK_IDS,
     ERROR_BULK_STATUS,
@@ -134,7 +134,9 @@ def test_view_defaults_to_my_tickets_and_tabs_show_counts(client, helpdesk, spre
     response = login(client, helpdesk.agent).get(INBOX)
     assert subjects(response) == ["Alpha mine"]
     tabs = {tab["key"]: tab["count"] for tab in response.context["tabs"]}
-    assert tabs == {"mine": "1", "team": "5", "unassigned": "2", "breaching": "1", "all": None}
+    assert tabs == {
+        "mine": "1", "team": "5", "unassigned": "2", "breaching": "1", "breached": "0", "all": None
+    }  # fmt: skip
 
 
 def test_tab_badges_are_capped_at_999(client, helpdesk):

@@ -9,16 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import apply_service_errors
-from accounts.http import HtmxHttpRequest
+from accounts.http import AuthenticatedHtmxRequest
 
 from .. import selectors, services
-from ..helpdesk_forms import ITRequestForm, RequesterReplyForm
+from ..forms.helpdesk import ITRequestForm, RequesterReplyForm
 from ..models import Ticket
 
 REQUESTS_PAGE_SIZE = 25
@@ -26,24 +26,15 @@ REQUESTS_PAGE_SIZE = 25
 FIELD_FOR = {"body": "description"}
 
 
-def _own_request(request: HtmxHttpRequest, pk: int) -> Ticket:
-    """The requester's own ticket; anyone else's is a 404, desk staff included (they have
-    the desk's page for it)."""
-    ticket = selectors.my_requests(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
-    if ticket is None:
-        raise Http404
-    return ticket
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
-def it_request_create(request: HtmxHttpRequest) -> HttpResponse:
+def it_request_create(request: AuthenticatedHtmxRequest) -> HttpResponse:
     form = ITRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             ticket = services.it_request_create(
-                requester=request.user,  # type: ignore[arg-type]
+                requester=request.user,
                 subject=data["subject"],
                 body=data["description"],
                 category=data["category"],
@@ -68,16 +59,16 @@ def it_request_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def my_requests(request: HtmxHttpRequest) -> HttpResponse:
+def my_requests(request: AuthenticatedHtmxRequest) -> HttpResponse:
     page = Paginator(
-        selectors.my_requests(user=request.user),  # type: ignore[arg-type]
+        selectors.my_requests(user=request.user),
         REQUESTS_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     return render(request, "tickets/my_requests.html", {"page": page, "query": ""})
 
 
 def _detail_context(
-    request: HtmxHttpRequest, ticket: Ticket, form: RequesterReplyForm
+    request: AuthenticatedHtmxRequest, ticket: Ticket, form: RequesterReplyForm
 ) -> dict[str, Any]:
     before = request.GET.get("before", "")
     thread, earlier = selectors.ticket_messages_page(
@@ -90,8 +81,8 @@ def _detail_context(
 
 @require_GET
 @login_required
-def my_request_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    ticket = _own_request(request, pk)
+def my_request_detail(request: AuthenticatedHtmxRequest, pk: int) -> HttpResponse:
+    ticket = selectors.my_request_get(user=request.user, pk=pk)
     return render(
         request,
         "tickets/my_request_detail.html",
@@ -101,14 +92,14 @@ def my_request_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def my_request_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    ticket = _own_request(request, pk)
+def my_request_reply(request: AuthenticatedHtmxRequest, pk: int) -> HttpResponse:
+    ticket = selectors.my_request_get(user=request.user, pk=pk)
     form = RequesterReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             message = services.ticket_customer_message(
                 ticket=ticket,
-                author_user=request.user,  # type: ignore[arg-type]
+                author_user=request.user,
                 body=form.cleaned_data["body"],
                 attachments=form.cleaned_data["attachments"],
             )

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import role_required
 from accounts.forms import apply_service_errors
-from accounts.http import HtmxHttpRequest
+from accounts.http import AuthenticatedHtmxRequest
 from accounts.models import Team, User
 from accounts.roles import has_role
 
 from .. import selectors, services
-from ..helpdesk_forms import MacroForm
+from ..forms.macros import MacroForm
 from ..models import Macro
 from ..permissions import TICKETS_SUPERVISE, TICKETS_WORK
 
@@ -36,8 +36,8 @@ def _can_edit(user: User, macro: Macro, team_ids: set[int]) -> bool:
     return macro.owner_id == user.pk or (macro.team_id is not None and macro.team_id in team_ids)
 
 
-def _editable_macro(request: HtmxHttpRequest, pk: int) -> tuple[Macro, list[Team]]:
-    user: User = request.user  # type: ignore[assignment]
+def _editable_macro(request: AuthenticatedHtmxRequest, pk: int) -> tuple[Macro, list[Team]]:
+    user = request.user
     macro = selectors.macro_get_for_user(user=user, pk=pk)
     teams = _shareable_teams(user)
     if not _can_edit(user, macro, {team.pk for team in teams}):
@@ -47,8 +47,8 @@ def _editable_macro(request: HtmxHttpRequest, pk: int) -> tuple[Macro, list[Team
 
 @require_GET
 @role_required(*TICKETS_WORK)
-def macro_list(request: HtmxHttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def macro_list(request: AuthenticatedHtmxRequest) -> HttpResponse:
+    user = request.user
     team_ids = {team.pk for team in _shareable_teams(user)}
     macros = (
         selectors.macro_list_for_user(user=user)
@@ -63,11 +63,11 @@ def macro_list(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-def _save(request: HtmxHttpRequest, form: MacroForm, macro: Macro | None) -> Macro | None:
+def _save(request: AuthenticatedHtmxRequest, form: MacroForm, macro: Macro | None) -> Macro | None:
     team = form.chosen_team()
     try:
         return services.macro_save(
-            owner=None if team else request.user,  # type: ignore[arg-type]
+            owner=None if team else request.user,
             team=team,
             macro=macro,
             **form.service_kwargs(),
@@ -77,7 +77,9 @@ def _save(request: HtmxHttpRequest, form: MacroForm, macro: Macro | None) -> Mac
         return None
 
 
-def _form_page(request: HtmxHttpRequest, form: MacroForm, macro: Macro | None) -> HttpResponse:
+def _form_page(
+    request: AuthenticatedHtmxRequest, form: MacroForm, macro: Macro | None
+) -> HttpResponse:
     return render(
         request,
         "tickets/macro_form.html",
@@ -88,8 +90,8 @@ def _form_page(request: HtmxHttpRequest, form: MacroForm, macro: Macro | None) -
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TICKETS_WORK)
-def macro_create(request: HtmxHttpRequest) -> HttpResponse:
-    form = MacroForm(request.POST or None, teams=_shareable_teams(request.user))  # type: ignore[arg-type]
+def macro_create(request: AuthenticatedHtmxRequest) -> HttpResponse:
+    form = MacroForm(request.POST or None, teams=_shareable_teams(request.user))
     if request.method == "POST" and form.is_valid():
         macro = _save(request, form, None)
         if macro is not None:
@@ -100,7 +102,7 @@ def macro_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TICKETS_WORK)
-def macro_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def macro_edit(request: AuthenticatedHtmxRequest, pk: int) -> HttpResponse:
     macro, teams = _editable_macro(request, pk)
     form = MacroForm(request.POST or None, initial=MacroForm.initial_for(macro), teams=teams)
     if request.method == "POST" and form.is_valid():
@@ -114,7 +116,7 @@ def macro_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*TICKETS_WORK)
-def macro_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def macro_delete(request: AuthenticatedHtmxRequest, pk: int) -> HttpResponse:
     macro, _teams = _editable_macro(request, pk)
     name = macro.name
     services.macro_delete(macro=macro)

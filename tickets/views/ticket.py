@@ -23,15 +23,17 @@ from django_htmx.http import reswap, retarget
 
 from accounts.decorators import role_required
 from accounts.forms import apply_service_errors
-from accounts.http import HtmxHttpRequest
+from accounts.http import AuthenticatedHtmxRequest
 from accounts.models import User
 from accounts.roles import has_role
 from crm import selectors as crm_selectors
 from crm import timeline as crm_timeline
 from crm.permissions import CRM_READ
+from relais.db_hints import fixed_join_order
 
-from .. import selectors, services
-from ..forms import MergeForm, PropertiesForm, ReplyForm, TicketCreateForm
+from .. import choices, registry, selectors, services
+from ..downloads import attachment_response
+from ..forms.ticket import MergeForm, PropertiesForm, ReplyForm, TicketCreateForm
 from ..models import Macro, Message, Priority, Ticket, TicketEvent
 from ..permissions import TICKETS_SUPERVISE, TICKETS_WORK
 
@@ -46,30 +48,18 @@ ERROR_BAD_POSITION = gettext_lazy(
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-def _desk_ticket(request: HtmxHttpRequest, pk: int) -> Ticket:
-    """The ticket if the user works its queue; 404 otherwise (no existence leak)."""
-    ticket = selectors.ticket_get_for_user(user=request.user, pk=pk)
-    if not selectors.user_can_work_ticket(user=request.user, ticket=ticket):
-        raise Http404
-    return ticket
+def _desk_ticket(request: AuthenticatedHtmxRequest, pk: int) -> Ticket:
+    """The ticket if the user works its queue; 404 otherwise (no existence leak: a ticket
+    they only raised has its requester page)."""
+    try:
+        return selectors.ticket_get_for_user(user=request.user, pk=pk, work=True)
+    except selectors.TicketNotWorkable:
+        raise Http404 from None
 
 
 def _concurrent_reply_text(reply: Message) -> str:
     author = str(reply.author or reply.author_contact or _("Someone"))
     return str(services.ERROR_REPLIED_MEANWHILE % {"author": author})
-
-
-def _last_public_message_id(ticket: Ticket) -> int | None:
-    """The newest public message *by id*, which is what services.ticket_reply compares
-    (`pk > last_seen`). selectors.ticket_last_public_message_id orders by created_at: after
-    merging a backdated ticket, its moved messages have higher ids but older dates, and
-    every reply would then be refused as "someone replied meanwhile", forever."""
-    return (
-        Message.objects.filter(ticket=ticket, kind=Message.Kind.PUBLIC)
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
 
 
 def _event_text(event: TicketEvent) -> str:
@@ -114,7 +104,7 @@ def _event_text(event: TicketEvent) -> str:
 def _reply_form(
     ticket: Ticket, *, macro: Macro | None = None, user: User | None = None
 ) -> ReplyForm:
-    last_seen = _last_public_message_id(ticket)
+    last_seen = selectors.ticket_last_public_message_id(ticket=ticket)
     initial: dict[str, Any] = {
         # 0, not empty, when nothing public was written yet: any public reply is then news.
         "last_seen_message_id": last_seen or 0,
@@ -132,7 +122,7 @@ def _reply_form(
 
 
 def _reply_box_context(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxRequest,
     ticket: Ticket,
     *,
     reply_form: ReplyForm | None = None,
@@ -153,11 +143,12 @@ def _reply_box_context(
         "conflict": conflict,
         "conflict_text": _concurrent_reply_text(conflict) if conflict is not None else "",
         "files_lost": files_lost,
+        "reply_hints": registry.reply_hints(ticket),
     }
 
 
 def _page_context(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxRequest,
     ticket: Ticket,
     *,
     before: int | None = None,
@@ -173,8 +164,11 @@ def _page_context(
     """Everything the ticket page shows, in a number of queries that does not grow with
     the conversation, the history or the customer's record."""
     user = request.user
+    if ticket.contact is not None:
+        # Once for the reply box's hint (channels) and the customer panel.
+        prefetch_related_objects([ticket.contact], "emails", "phones", "organisation")
     page, earlier_id = selectors.ticket_messages_page(ticket=ticket, before=before)
-    visible = selectors.ticket_visibility(user=user)
+    selectors.message_extras_attach(page, ticket, request)
     context: dict[str, Any] = {
         "ticket": ticket,
         "conversation": page,
@@ -184,9 +178,7 @@ def _page_context(
             {"event": event, "text": _event_text(event)}
             for event in selectors.ticket_events(ticket=ticket)
         ],
-        "related": list(ticket.related.filter(visible).order_by("-created_at")[:20]),
-        "merged_from": list(ticket.merged_tickets.filter(visible).order_by("-created_at")[:20]),
-        "follow_ups": list(ticket.follow_ups.filter(visible).order_by("-created_at")[:20]),
+        **selectors.ticket_links(ticket=ticket, user=user),
         "can_take": not ticket.is_closed and ticket.assignee_id != user.pk,
         "can_merge": not ticket.is_closed and has_role(user, *TICKETS_SUPERVISE),
         "can_read_customers": has_role(user, *CRM_READ),
@@ -202,14 +194,35 @@ def _page_context(
         context["properties_form"] = properties_form or PropertiesForm(
             ticket=ticket,
             user=user,
-            assignable=list(selectors.assignable_users(ticket=ticket)),
+            assignable=choices.assignable_choices(queue_id=ticket.queue_id),
         )
         context["merge_form"] = merge_form or MergeForm()
     context.update(_requester_context(request, ticket))
+    context.update(_registry_context(request, ticket))
     return context
 
 
-def _requester_context(request: HtmxHttpRequest, ticket: Ticket) -> dict[str, Any]:
+def _registry_context(request: AuthenticatedHtmxRequest, ticket: Ticket) -> dict[str, Any]:
+    """Other apps' buttons and side panels (tickets.registry), for customer tickets."""
+    user = request.user
+    if ticket.contact_id is None:
+        return {"ticket_actions": [], "ticket_panels": []}
+    actions = [
+        {"action": a, "url": a.url_for(ticket.pk)}
+        for a in registry.ticket_actions()
+        if not ticket.is_closed and (not a.roles or has_role(user, *a.roles))
+    ]
+    panels = []
+    for panel in registry.ticket_panels():
+        if panel.roles and not has_role(user, *panel.roles):
+            continue
+        panel_context = panel.context(ticket, request)
+        if panel_context:
+            panels.append({"panel": panel, "context": panel_context})
+    return {"ticket_actions": actions, "ticket_panels": panels}
+
+
+def _requester_context(request: AuthenticatedHtmxRequest, ticket: Ticket) -> dict[str, Any]:
     """The customer's 360 side panel: who they are, their other tickets, the latest of
     their timeline, so nobody asks again what is already known."""
     contact = ticket.contact
@@ -220,19 +233,8 @@ def _requester_context(request: HtmxHttpRequest, ticket: Ticket) -> dict[str, An
             other = list(selectors.my_requests(user=requester).exclude(pk=ticket.pk)[:10])
         return {"contact": None, "requester": requester, "other_tickets": other}
     prefetch_related_objects([contact], "emails", "phones", "organisation")
-    rows = []
-    for activity in crm_selectors.timeline_page(
-        contact=contact, page_size=CUSTOMER_TIMELINE_ROWS
-    ).rows:
-        kind = crm_timeline.get_kind(activity.kind)
-        rows.append(
-            {
-                "activity": activity,
-                "kind": kind,
-                "text": kind.text(activity),
-                "url": kind.url_for(activity.source_id),
-            }
-        )
+    page = crm_selectors.timeline_page(contact=contact, page_size=CUSTOMER_TIMELINE_ROWS)
+    rows = crm_timeline.timeline_rows(page.rows)
     return {
         "contact": contact,
         "requester": None,
@@ -242,7 +244,7 @@ def _requester_context(request: HtmxHttpRequest, ticket: Ticket) -> dict[str, An
 
 
 def _render_page(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxRequest,
     ticket: Ticket,
     *,
     status: int = 200,
@@ -262,7 +264,7 @@ def _render_page(
     return render(request, TEMPLATE, context, status=status)
 
 
-def _written(request: HtmxHttpRequest, pk: int, text: str) -> HttpResponse:
+def _written(request: AuthenticatedHtmxRequest, pk: int, text: str) -> HttpResponse:
     """After a successful write: the page again (htmx) or a redirect to it."""
     messages.success(request, text)
     if request.htmx:
@@ -274,15 +276,17 @@ def _written(request: HtmxHttpRequest, pk: int, text: str) -> HttpResponse:
 # --- The page --------------------------------------------------------------------------------
 @require_GET
 @login_required
-def ticket_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def ticket_detail(request: AuthenticatedHtmxRequest, pk: int) -> HttpResponse:
     user = request.user
     if not has_role(user, *TICKETS_WORK):
         # A staff member following a link to their own IT request gets its requester page.
-        if Ticket.objects.filter(pk=pk, requester_user=user).exists():
+        if selectors.my_requests(user=user).filter(pk=pk).exists():
             return redirect("tickets:my_request", pk=pk)
         raise PermissionDenied
-    ticket = selectors.ticket_get_for_user(user=user, pk=pk)
-    if not selectors.user_can_work_ticket(user=user, ticket=ticket):
+    try:
+        with fixed_join_order():  # ten joins: planning was 5x the query (relais.db_hints)
+            ticket = selectors.ticket_get_for_user(user=user, pk=pk, work=True)
+    except selectors.TicketNotWorkable:
         return redirect("tickets:my_request", pk=pk)
     macro = None
     macro_pk = request.GET.get("macro", "")
@@ -296,7 +300,7 @@ def ticket_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @role_required(*TICKETS_WORK)
-def ticket_messages(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def ticket_messages(request: AuthenticatedHtmxRequest, pk: int) -> HttpResponse:
     """Earlier messages: a fragment put above the conversation (htmx), or the page
     showing that stretch of the conversation (plain link)."""
     ticket = _desk_ticket(request, pk)
@@ -306,6 +310,7 @@ def ticket_messages(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     before = int(before_text)
     if request.htmx:
         page, earlier_id = selectors.ticket_messages_page(ticket=ticket, before=before)
+        selectors.message_extras_attach(page, ticket, request)
         return render(
             request,
             f"{TEMPLATE}#messages-page",
@@ -317,7 +322,7 @@ def ticket_messages(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- Replies and macros ------------------------------------------------------------------------
 @require_POST
 @role_required(*TICKETS_WORK)
-def ticket_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def ticket_reply(request: AuthenticatedHtmxRequest, pk: int) -> HttpResponse:
     ticket = _desk_ticket(request, pk)
     user = request.user
     form = ReplyForm(request.POST, request.FILES, ticket=ticket)
@@ -336,6 +341,9 @@ def ticket_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                     actor=user,
                     body=data["body"],
                     last_seen_message_id=data["last_seen_message_id"],
+                    attachments=data["attachments"],
+                    kind=data["kind"],
+                    status=data["status"] or None,
                 )
             else:
                 services.ticket_reply(
@@ -351,7 +359,8 @@ def ticket_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             # Keep the draft; the next send is checked against the reply just shown.
             fresh = _desk_ticket(request, pk)
             draft = request.POST.copy()
-            draft["last_seen_message_id"] = str(_last_public_message_id(fresh) or 0)
+            last_seen = selectors.ticket_last_public_message_id(ticket=fresh)
+            draft["last_seen_message_id"] = str(last_seen or 0)
             draft["version"] = str(fresh.version)
             return _render_page(
                 request, fresh, status=409, fragment="reply-box", target="#reply-box",
@@ -371,9 +380,9 @@ def ticket_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @role_required(*TICKETS_WORK)
-def macro_preview(request: HtmxHttpRequest, pk: int, macro_pk: int) -> HttpResponse:
-    """The reply box filled with the macro (htmx), or the page with it (plain link).
-    Macro 0 is "no macro": the plain reply box again."""
+def macro_preview(request: AuthenticatedHtmxRequest, pk: int, macro_pk: int) -> HttpResponse:
+    """The macro's note and text for the reply box (htmx), or the page with the reply box
+    filled with it (plain link). Macro 0 is "no macro": the note goes away."""
     ticket = _desk_ticket(request, pk)
     macro = None
     if macro_pk:
@@ -383,17 +392,26 @@ def macro_preview(request: HtmxHttpRequest, pk: int, macro_pk: int) -> HttpRespo
         return redirect(f"{url}?macro={macro_pk}#reply-box" if macro else f"{url}#reply-box")
     if ticket.is_closed:
         raise Http404
-    context = {"ticket": ticket, **_reply_box_context(request, ticket, macro=macro)}
-    return render(request, f"{TEMPLATE}#reply-box", context)
+    # Only the macro's slot: the draft, the chosen status and the files stay as they are,
+    # and relais.js inserts the text at the cursor.
+    context = {
+        "ticket": ticket,
+        "selected_macro": macro,
+        "macro_tags": list(macro.add_tags.all()) if macro is not None else [],
+        "macro_text": services.macro_render(macro=macro, ticket=ticket, agent=request.user)
+        if macro is not None
+        else None,
+    }
+    return render(request, f"{TEMPLATE}#macro-slot", context)
 
 
 # --- Properties, take, merge, next ---------------------------------------------------------------
 @require_POST
 @role_required(*TICKETS_WORK)
-def ticket_properties(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def ticket_properties(request: AuthenticatedHtmxRequest, pk: int) -> HttpResponse:
     ticket = _desk_ticket(request, pk)
     user = request.user
-    assignable = list(selectors.assignable_users(ticket=ticket))
+    assignable = choices.assignable_choices(queue_id=ticket.queue_id)
     form = PropertiesForm(request.POST, ticket=ticket, user=user, assignable=assignable)
     if ticket.is_closed:
         return _render_page(request, ticket, status=409, errors=[str(services.ERROR_CLOSED)])
@@ -438,7 +456,7 @@ def ticket_properties(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*TICKETS_WORK)
-def ticket_take(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def ticket_take(request: AuthenticatedHtmxRequest, pk: int) -> HttpResponse:
     ticket = _desk_ticket(request, pk)
     try:
         services.ticket_take(ticket=ticket, actor=request.user)
@@ -449,7 +467,7 @@ def ticket_take(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*TICKETS_SUPERVISE)
-def ticket_merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def ticket_merge(request: AuthenticatedHtmxRequest, pk: int) -> HttpResponse:
     ticket = _desk_ticket(request, pk)
     form = MergeForm(request.POST)
     if form.is_valid():
@@ -480,7 +498,7 @@ def ticket_merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @role_required(*TICKETS_WORK)
-def ticket_next(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def ticket_next(request: AuthenticatedHtmxRequest, pk: int) -> HttpResponse:
     """The ticket after this one in the agent's own list (same order as the inbox)."""
     current = selectors.ticket_get_for_user(user=request.user, pk=pk)
     mine = selectors.ticket_inbox(
@@ -500,7 +518,7 @@ def ticket_next(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- Logging a ticket ----------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
 @role_required(*TICKETS_WORK)
-def ticket_create(request: HtmxHttpRequest) -> HttpResponse:
+def ticket_create(request: AuthenticatedHtmxRequest) -> HttpResponse:
     user = request.user
     initial: dict[str, Any] = {}
     prefilled = None
@@ -512,9 +530,15 @@ def ticket_create(request: HtmxHttpRequest) -> HttpResponse:
             prefilled = None
         else:
             initial["contact"] = str(prefilled.pk)
-    queues = selectors.queue_list_for_user(user=user).filter(is_active=True)
+    queues = list(selectors.queue_list_for_user(user=user).filter(is_active=True))
+    team_ids = set(selectors.user_team_ids(user=user))
+    own = [q for q in queues if q.team_id in team_ids and q.kind != "it"] or [
+        q for q in queues if q.team_id in team_ids
+    ]
     if len(queues) == 1:
         initial["queue"] = queues[0].pk
+    elif own:
+        initial["queue"] = own[0].pk  # the agent's team's queue
     posted = request.method == "POST"
     form = TicketCreateForm(
         request.POST if posted else None,
@@ -536,6 +560,7 @@ def ticket_create(request: HtmxHttpRequest) -> HttpResponse:
                 priority=data["priority"],
                 category=data["category"],
                 attachments=data["attachments"],
+                assignee=data["assignee"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -558,20 +583,7 @@ def ticket_create(request: HtmxHttpRequest) -> HttpResponse:
 # --- Attachments ----------------------------------------------------------------------------------
 @require_GET
 @login_required
-def attachment_download(request: HtmxHttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHtmxRequest, pk: int) -> FileResponse:
     """Always a download through this check, never a link into MEDIA_URL."""
     attachment = selectors.attachment_get_for_user(user=request.user, pk=pk)
-    try:
-        handle = attachment.file.storage.open(attachment.file.name, "rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(attachment)

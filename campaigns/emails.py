@@ -1,0 +1,136 @@
+"""Campaign email templates: the fixed list of placeholders (checked when the template is
+saved, never discovered at send time), CSS inlined by css-inline once per language, the
+plain-text part, and the message with its RFC 8058 unsubscribe headers."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import css_inline
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.signing import BadSignature, Signer
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+
+ERROR_PLACEHOLDER = _("Unknown placeholder {{ %(name)s }}; allowed: %(allowed)s.")
+ERROR_BAD_HTML = _("The HTML could not be read: %(error)s")
+ERROR_MISSING = _("Write a subject and a body in French and in English.")
+ERROR_TOO_LONG = _("The body is too long (at most %(limit)d characters).")
+
+MAX_BODY = 200_000
+PLACEHOLDERS: dict[str, Any] = {
+    "first_name": _("first name"),
+    "last_name": _("last name"),
+    "full_name": _("full name"),
+    "organisation": _("organisation"),
+    "campaign": _("campaign name"),
+    "unsubscribe_url": _("unsubscribe link"),
+}
+_PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]*)\s*\}\}")
+UNSUBSCRIBE_SALT = "campaigns.unsubscribe"
+
+
+def check_template(text: str) -> None:
+    if len(text) > MAX_BODY:
+        raise ValidationError(ERROR_TOO_LONG % {"limit": MAX_BODY}, code="too_long")
+    for name in _PLACEHOLDER.findall(text):
+        if name not in PLACEHOLDERS:
+            raise ValidationError(
+                ERROR_PLACEHOLDER % {"name": name[:40], "allowed": ", ".join(PLACEHOLDERS)},
+                code="placeholder",
+            )
+
+
+def inline_css(body: str) -> str:
+    try:
+        return str(css_inline.inline(body))
+    except ValueError as exc:
+        raise ValidationError(ERROR_BAD_HTML % {"error": str(exc)[:200]}, code="html") from exc
+
+
+def html_to_text(body: str) -> str:
+    """A readable plain-text part: links keep their address, blocks their line breaks."""
+    body = re.sub(r"(?is)<(style|script|head)[^>]*>.*?</\1>", "", body)
+    body = re.sub(r'(?is)<a\s[^>]*href="([^"]+)"[^>]*>(.*?)</a>', r"\2 (\1)", body)
+    body = re.sub(r"(?i)<br\s*/?>", "\n", body)
+    body = re.sub(r"(?i)</(p|div|h[1-6]|li|tr)>", "\n\n", body)
+    text = html.unescape(strip_tags(body))
+    text = re.sub(r"[ \t]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n\n", text).strip()
+
+
+def unsubscribe_token(recipient_id: int) -> str:
+    return Signer(salt=UNSUBSCRIBE_SALT).sign(str(recipient_id))
+
+
+def unsubscribe_recipient_id(token: str) -> int | None:
+    try:
+        return int(Signer(salt=UNSUBSCRIBE_SALT).unsign(token[:200]))
+    except (BadSignature, ValueError):
+        return None
+
+
+def unsubscribe_url(recipient_id: int) -> str:
+    path = reverse("campaigns_public:unsubscribe", args=[unsubscribe_token(recipient_id)])
+    return settings.RELAIS_PUBLIC_URL.rstrip("/") + path
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One language's template, inlined once for the whole send."""
+
+    subject: str
+    html: str
+    text: str
+
+
+def prepare(subject: str, body: str) -> Prepared:
+    inlined = inline_css(body)
+    return Prepared(subject=subject, html=inlined, text=html_to_text(inlined))
+
+
+def _fill(template: str, values: dict[str, str], escape: bool) -> str:
+    def sub(match: re.Match[str]) -> str:
+        value = values.get(match.group(1), "")
+        return html.escape(value) if escape else value
+
+    return _PLACEHOLDER.sub(sub, template)
+
+
+def build_message(
+    *,
+    prepared: Prepared,
+    values: dict[str, str],
+    to: str,
+    message_id: str,
+    recipient_id: int,
+    track: bool = False,
+) -> EmailMultiAlternatives:
+    link = unsubscribe_url(recipient_id)
+    values = {**values, "unsubscribe_url": link}
+    message = EmailMultiAlternatives(
+        subject=_fill(prepared.subject, values, escape=False).replace("\n", " ")[:998],
+        body=_fill(prepared.text, values, escape=False),
+        from_email=settings.CAMPAIGNS_FROM_EMAIL,
+        to=[to],
+        headers={
+            "Message-ID": f"<{message_id}>",
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "X-Relais-Loop": "1",
+        },
+    )
+    message.attach_alternative(_fill(prepared.html, values, escape=True), "text/html")
+    # anymail passes metadata to the provider, whose tracking events bring it back.
+    message.metadata = {"relais_recipient": str(recipient_id)}  # type: ignore[attr-defined]
+    # Open pixel and rewritten links only with consent for tracking; anymail tells the
+    # provider to add neither otherwise (the plain SMTP path never adds them).
+    message.track_opens = track  # type: ignore[attr-defined]
+    message.track_clicks = track  # type: ignore[attr-defined]
+    return message

@@ -1,0 +1,117 @@
+"""Supervision's demo data: a month of phone history on the queues with lines, the
+agents' presence on working days, thresholds, shrinkage, and the ticket facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from accounts.demo import DemoContext
+from accounts.models import User
+from telephony.models import PhoneCall
+from tickets.models import Queue, Ticket
+
+from .kpis.facts import facts_refresh
+from .models import KpiSettings, PresenceSpan, QueueThreshold, ShrinkageFactor
+
+DAYS = 30
+
+
+def seed_supervision(ctx: DemoContext) -> None:
+    if PhoneCall.objects.filter(external_id__startswith="hist-").exists():
+        ctx.log("supervision history already present")
+        return
+    rng = ctx.rng
+    KpiSettings.current()
+    for name, percent in (("Pauses et réunions", 12), ("Formation", 5), ("Absences", 8)):
+        ShrinkageFactor.objects.get_or_create(name=name, defaults={"percent": percent})
+    queues = list(Queue.objects.filter(phone_lines__isnull=False).distinct()) or list(
+        Queue.objects.filter(kind=Queue.Kind.SERVICE)[:1]
+    )
+    for queue in queues:
+        for metric, warn, alert in (
+            ("backlog", 30, 60),
+            ("unassigned", 5, 15),
+            ("breaching", 3, 8),
+            ("calls_waiting", 3, 6),
+            ("longest_wait_s", 60, 180),
+        ):
+            QueueThreshold.objects.get_or_create(
+                queue=queue, metric=metric, defaults={"warn_at": warn, "alert_at": alert}
+            )
+    agents: list[User] = list(ctx.registry.get("agents") or [])
+    agents = agents or list(User.objects.filter(groups__name="agent")[:8])
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
+    calls: list[PhoneCall] = []
+    spans: list[PresenceSpan] = []
+    for back in range(DAYS, 0, -1):
+        day = today - dt.timedelta(days=back)
+        if day.weekday() >= 5:
+            continue
+        opens = dt.datetime.combine(day, dt.time(9), tzinfo=zone)
+        for agent in agents:
+            start = opens + dt.timedelta(minutes=rng.randint(0, 30))
+            lunch = dt.datetime.combine(day, dt.time(12, 30), tzinfo=zone)
+            back_at = lunch + dt.timedelta(hours=1)
+            end = dt.datetime.combine(day, dt.time(17, 30), tzinfo=zone)
+            spans += [
+                PresenceSpan(user=agent, status="available", started_at=start, ended_at=lunch),
+                PresenceSpan(user=agent, status="away", started_at=lunch, ended_at=back_at),
+                PresenceSpan(user=agent, status="available", started_at=back_at, ended_at=end),
+            ]
+        for queue in queues:
+            for slot in range(18):  # 09:00-18:00, busier mid-morning and after lunch
+                weight = 1.6 if slot in (2, 3, 4, 10, 11) else 1.0
+                for n in range(rng.randint(2, 6) if weight == 1.0 else rng.randint(5, 10)):
+                    offered = opens + dt.timedelta(
+                        minutes=30 * slot + rng.randint(0, 29), seconds=rng.randint(0, 59)
+                    )
+                    wait = rng.randint(2, 90)
+                    key = f"hist-{queue.pk}-{day:%Y%m%d}-{slot:02d}-{n}"
+                    if rng.random() < 0.08:
+                        calls.append(
+                            PhoneCall(
+                                external_id=key,
+                                dialled_number="+33100000000",
+                                queue=queue,
+                                offered_at=offered,
+                                ended_at=offered + dt.timedelta(seconds=wait),
+                                status=PhoneCall.Status.ENDED,
+                                outcome=PhoneCall.Outcome.ABANDONED,
+                                wait_seconds=wait,
+                            )
+                        )
+                        continue
+                    talk, hold, acw = (
+                        rng.randint(60, 420),
+                        rng.choice([0, 0, 30]),
+                        rng.randint(10, 90),
+                    )
+                    answered = offered + dt.timedelta(seconds=wait)
+                    calls.append(
+                        PhoneCall(
+                            external_id=key,
+                            dialled_number="+33100000000",
+                            queue=queue,
+                            agent=rng.choice(agents) if agents else None,
+                            offered_at=offered,
+                            answered_at=answered,
+                            ended_at=answered + dt.timedelta(seconds=talk + hold),
+                            wrapup_ended_at=answered + dt.timedelta(seconds=talk + hold + acw),
+                            status=PhoneCall.Status.ENDED,
+                            outcome=PhoneCall.Outcome.ANSWERED,
+                            wait_seconds=wait,
+                            talk_seconds=talk,
+                            hold_seconds=hold,
+                            after_call_seconds=acw,
+                        )
+                    )
+    PhoneCall.objects.bulk_create(calls, batch_size=1000)
+    PresenceSpan.objects.bulk_create(spans, batch_size=1000)
+    facts = facts_refresh(ticket_ids=Ticket.objects.values_list("pk", flat=True))
+    ctx.log(
+        f"supervision: {len(calls)} historical calls, {len(spans)} presence spans, "
+        f"{facts} ticket facts"
+    )

@@ -1,0 +1,2 @@
+"""Supervision pages: `live` (the landing page, drill-downs and actions), `kpis`,
+`staffing`."""
