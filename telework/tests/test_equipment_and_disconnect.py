@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.selectors import notification_unread_count
+from crm.tests.factories import ContactFactory
 from telework import errors, services
 from telework.models import Asset, Assignment, ContinuityMember, Purchase
 from telework.text import text_hash
@@ -217,15 +218,17 @@ def test_round_robin_skips_teleworkers_outside_their_contact_hours(w):
         AgentPresence.objects.create(user=user, status=AgentPresence.Status.AVAILABLE)
     AgentPresence.objects.filter(user=w.agent).update(last_assigned_at=None)
     AgentPresence.objects.filter(user=w.outsider).update(last_assigned_at=timezone.now())
+    # A customer's ticket: a staff requester belongs on an internal IT queue only.
+    customer = ContactFactory()
     with mock.patch("django.utils.timezone.now", return_value=_at(21)):
         ticket = tickets_services.ticket_create(
-            queue=queue, subject="Facture", body="Bonjour", requester_user=w.hr
+            queue=queue, subject="Facture", body="Bonjour", contact=customer
         )
     assert ticket.assignee == w.outsider  # Camille waited longer but is off
     with mock.patch("django.utils.timezone.now", return_value=_at(10)):
         AgentPresence.objects.filter(user=w.outsider).update(last_assigned_at=_at(10))
         second = tickets_services.ticket_create(
-            queue=queue, subject="Facture 2", body="Bonjour", requester_user=w.hr
+            queue=queue, subject="Facture 2", body="Bonjour", contact=customer
         )
     assert second.assignee == w.agent
 
