@@ -42,6 +42,62 @@ def test_french_texts_use_the_same_placeholders_as_the_english():
     assert wrong == []
 
 
+# French typography: a no-break space (U+00A0, or the narrow U+202F) before : ; ! ? and
+# inside « », never straight or curly double quotes. Code, placeholders in braces, HTML
+# tags, URLs and times such as 10:00 are left out of the check.
+NO_BREAK = "\u00a0\u202f"
+NOT_TEXT = re.compile(r"<code>.*?</code>|`[^`]*`|\{\{.*?\}\}|\{[^{}]*\}|https?://\S+|<[^>]+>|\d:\d")
+HIGH_PUNCTUATION = re.compile(r"(?P<before>.?)(?P<mark>[:;!?])(?=\s|$|[)»,.<])")
+
+
+def french_typography_faults(text: str) -> list[str]:
+    text = NOT_TEXT.sub("x", text)
+    faults = []
+    for match in HIGH_PUNCTUATION.finditer(text):
+        before = match.group("before")
+        if before not in NO_BREAK and before not in "([":  # "(?)" names the key
+            faults.append(f"no no-break space before {match.group('mark')!r}")
+    if re.search(r'["“”]', text):
+        faults.append("double quotes instead of « »")
+    if re.search(rf"«[^{NO_BREAK}]|[^{NO_BREAK}]»", text):
+        faults.append("« » without no-break spaces inside")
+    return faults
+
+
+@pytest.mark.parametrize(
+    ("text", "faulty"),
+    [
+        ("Statut : %(status)s", True),
+        ("Statut: %(status)s", True),
+        ("Que faire ?", True),
+        ("Un par ligne ; le premier", True),
+        ("la file “%(queue)s”", True),
+        ('la file "%(queue)s"', True),
+        ("la file « %(queue)s »", True),
+        ("Statut\u00a0: %(status)s", False),
+        ("Que faire\u202f?", False),
+        ("la file «\u00a0%(queue)s\u00a0»\u202f; ensuite", False),
+        ('<span class="x">%(kind)s</span>\u00a0: %(text)s', False),
+        ("de 10:00 à 12:30, voir https://relais.example/a:b et `version: 2`", False),
+        ("sous la forme système:valeur ou {système: identifiant}", False),
+        ("Raccourcis clavier (?)", False),
+    ],
+)
+def test_french_typography_check_tells_faults_apart(text, faulty):
+    assert bool(french_typography_faults(text)) is faulty
+
+
+def test_french_texts_follow_french_typography():
+    catalogue = polib.pofile(str(FRENCH_PO))
+    wrong = []
+    for entry in catalogue.translated_entries():
+        texts = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for text in texts:
+            if faults := french_typography_faults(text):
+                wrong.append((entry.msgid, faults))
+    assert wrong == []
+
+
 def test_compiled_french_catalogue_matches_its_source():
     source = polib.pofile(str(FRENCH_PO))
     compiled = polib.mofile(str(FRENCH_PO.with_suffix(".mo")))

@@ -1,32 +1,18 @@
 """Median and p90 with linear interpolation (PostgreSQL's percentile_cont), in SQL on
-PostgreSQL and with the same formula in Python on SQLite (development databases)."""
+PostgreSQL and with the same formula in Python on SQLite (development databases).
+
+The aggregate and the interpolation are the shared ones in `relais.percentiles` (one place
+per rule); this module only groups the values the way the KPI engine asks for them."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Aggregate, FloatField, QuerySet
+from django.db.models import Count, QuerySet
 
-
-class PercentileCont(Aggregate):
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
-def percentile_cont(sorted_values: Sequence[float], fraction: float) -> float | None:
-    if not sorted_values:
-        return None
-    position = (len(sorted_values) - 1) * fraction
-    low = math.floor(position)
-    high = math.ceil(position)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+from relais.percentiles import PercentileCont, percentile_cont
 
 
 def grouped_percentiles(
@@ -38,8 +24,6 @@ def grouped_percentiles(
         aggregates: dict[str, Any] = {
             f"p{i}": PercentileCont(field, fraction) for i, fraction in enumerate(fractions)
         }
-        from django.db.models import Count
-
         aggregates["n"] = Count("pk")
         rows = (
             [{"g": None, **queryset.aggregate(**aggregates)}]

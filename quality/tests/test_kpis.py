@@ -21,6 +21,7 @@ Business seconds (09:00-18:00, Mon-Fri, Wed 11 Nov closed):
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +142,13 @@ def test_csat_and_nps_appear_only_when_a_source_is_registered(week):
     assert got["csat"] == (pytest.approx(0.8), 8, 10)
     assert got["nps"] == (pytest.approx(45.0), 9, 20)
     assert calls[0] == (dt.date(2026, 11, 9), dt.date(2026, 11, 16), (week.queue.pk,))
+
+
+def test_quality_uses_the_shared_percentile_rule():
+    # One place per rule: the aggregate and the interpolation are relais.percentiles'.
+    import relais.percentiles
+    from quality.kpis import percentiles
+
+    assert percentiles.PercentileCont is relais.percentiles.PercentileCont
+    assert percentiles.percentile_cont is relais.percentiles.percentile_cont
+    assert "class PercentileCont" not in Path(percentiles.__file__).read_text()

@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.selectors import notification_unread_count
+from crm.tests.factories import ContactFactory
 from telework import errors, services
 from telework.models import Asset, Assignment, ContinuityMember, Purchase
 from telework.text import text_hash
 from tickets import services as tickets_services
-from tickets.models import AgentPresence, Queue, Ticket
+from tickets.models import AgentPresence, Ticket
 from tickets.tests.factories import QueueFactory, calendar
 
 from .factories import RULES_FR, active, signed
@@ -212,21 +213,22 @@ def test_inside_contact_hours_notifications_go_straight_through(w):
 
 def test_round_robin_skips_teleworkers_outside_their_contact_hours(w):
     active(w)
-    # An internal IT queue: a staff member (HR here) may be its requester.
-    queue = QueueFactory(team=w.team, calendar=calendar(), auto_assign=True, kind=Queue.Kind.IT)
+    queue = QueueFactory(team=w.team, calendar=calendar(), auto_assign=True)
     for user in (w.agent, w.outsider):
         AgentPresence.objects.create(user=user, status=AgentPresence.Status.AVAILABLE)
     AgentPresence.objects.filter(user=w.agent).update(last_assigned_at=None)
     AgentPresence.objects.filter(user=w.outsider).update(last_assigned_at=timezone.now())
+    # A customer's ticket: a staff requester belongs on an internal IT queue only.
+    customer = ContactFactory()
     with mock.patch("django.utils.timezone.now", return_value=_at(21)):
         ticket = tickets_services.ticket_create(
-            queue=queue, subject="Facture", body="Bonjour", requester_user=w.hr
+            queue=queue, subject="Facture", body="Bonjour", contact=customer
         )
     assert ticket.assignee == w.outsider  # Camille waited longer but is off
     with mock.patch("django.utils.timezone.now", return_value=_at(10)):
         AgentPresence.objects.filter(user=w.outsider).update(last_assigned_at=_at(10))
         second = tickets_services.ticket_create(
-            queue=queue, subject="Facture 2", body="Bonjour", requester_user=w.hr
+            queue=queue, subject="Facture 2", body="Bonjour", contact=customer
         )
     assert second.assignee == w.agent
 

@@ -54,6 +54,7 @@ def test_segment_campaign_progress_brief_and_csat_follow_up(
 
     # 1. Marketing builds a segment: the count follows the rules while they are edited.
     login(marketer.email)
+    screenshots(page, "campaigns-workspace")
     page.goto(f"{live_server.url}/campaigns/segments/new/")
     expect(page.get_by_test_id("segment-live")).to_contain_text("Modifiez une règle")
     page.locator("#id_name").fill("Clients fidèles")
@@ -86,6 +87,7 @@ def test_segment_campaign_progress_brief_and_csat_follow_up(
     page.locator("#id_brief_talking_points").fill("Rappeler le débit garanti.")
     page.get_by_test_id("campaign-save").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Offre fibre hiver")
+    screenshots(page, "campaigns-detail-draft")
     page.get_by_test_id("action-start").click()
     expect(page.get_by_test_id("campaign-status")).to_have_text("En cours")
     campaign = Campaign.objects.get(name="Offre fibre hiver")
@@ -132,6 +134,7 @@ def test_segment_campaign_progress_brief_and_csat_follow_up(
     customer.locator("label[for=score-2]").tap()
     customer.get_by_role("button", name="Envoyer ma réponse").tap()
     expect(customer.get_by_test_id("survey-given")).to_contain_text("2/5")
+    screenshots(customer, "campaigns-csat-answer")
     phone.close()
     follow_up = SurveyResponse.objects.get(contact=zoe).follow_up_ticket
     assert follow_up is not None
@@ -142,6 +145,7 @@ def test_segment_campaign_progress_brief_and_csat_follow_up(
     complaints_agent.goto(f"{live_server.url}{follow_up.get_absolute_url()}")
     expect(complaints_agent.get_by_role("heading", level=1)).to_contain_text("2/5")
     expect(complaints_agent.get_by_test_id("survey-answers")).to_contain_text("CSAT 2/5")
+    screenshots(complaints_agent, "campaigns-csat-follow-up")
     desk_context.close()
 
 

@@ -93,6 +93,7 @@ def test_staff_member_raises_an_it_request_that_it_answers(
     form = page.get_by_test_id("it-request-form")
     form.locator("input[name=subject]").fill("Écran qui scintille")
     form.locator("textarea").first.fill("Mon second écran scintille depuis ce matin.")
+    screenshots(page, "it-request-form")
     form.get_by_role("button", name="Envoyer la demande").click()
     expect(page.locator("body")).to_contain_text("Écran qui scintille")
     request_url = page.url
@@ -105,6 +106,7 @@ def test_staff_member_raises_an_it_request_that_it_answers(
     it_page.get_by_label("Mot de passe").fill(password)
     it_page.get_by_role("button", name="Se connecter").click()
     it_page.goto(f"{live_server.url}/tickets/?view=all")
+    screenshots(it_page, "it-helpdesk-inbox")
     it_page.get_by_test_id("inbox-results").get_by_role(
         "link", name=re.compile("Écran qui scintille")
     ).click()
@@ -115,6 +117,7 @@ def test_staff_member_raises_an_it_request_that_it_answers(
     it_page.locator("#reply-form input[name=kind][value=note]").check()
     it_page.locator("#reply-form button[type=submit]").click()
     expect(it_page.locator("#message-list")).to_contain_text("Câble HDMI à changer")
+    screenshots(it_page, "it-helpdesk-ticket")
     context.close()
 
     page.goto(request_url)

@@ -104,7 +104,7 @@ def test_executable_attachment_is_refused_and_nothing_is_written(role_client, he
     response = client.post(CREATE, request_data(attachments=[upload]))
     assert response.status_code == 400
     html = response.content.decode()
-    assert escape("“facture.pdf”") in html
+    assert escape("«\u00a0facture.pdf\u00a0»") in html
     assert fr(ERROR_ATTACHMENT_TYPE, name="facture.pdf", type="application/x-msdownload") in html
     assert not Ticket.objects.exists()
     assert not Message.objects.exists()

@@ -1,0 +1,50 @@
+"""What the other crm models share: languages, channels, tags and the postal address."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from relais.countries import validate_country
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    POST = "post", _("Post")
+
+
+# ISO 3166-1 alpha-2, upper case (relais.countries): "QQ" and "XX" are refused.
+country_code_validator = validate_country
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Address(models.Model):
+    address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, default="FR", validators=[country_code_validator]
+    )
+
+    class Meta:
+        abstract = True
