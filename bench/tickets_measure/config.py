@@ -67,9 +67,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def add_server_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     parser.add_argument("--broker-url", default=None, help="Celery broker of the server "
-                        "(default $BENCH_BROKER_URL or redis db 16)")  # fmt: skip
+                        "(default $BENCH_BROKER_URL or redis db 14)")  # fmt: skip
     parser.add_argument("--cache-url", default=None, help="cache of the server "
-                        "(default $BENCH_CACHE_URL or redis db 17)")  # fmt: skip
+                        "(default $BENCH_CACHE_URL or redis db 15)")  # fmt: skip
     parser.add_argument("--max-load", type=float, default=0.0,
                         help="wait until the 1-minute load average is below this")  # fmt: skip
     parser.add_argument("--label", default="", help="suffix of the results files")
