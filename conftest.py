@@ -80,6 +80,22 @@ def _fresh_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _ratelimit_windows_hold_still(monkeypatch: pytest.MonkeyPatch) -> None:
+    """django-ratelimit counts in fixed windows aligned to the clock ("30/5m" restarts
+    at each 5-minute boundary). A test that spends its budget and expects the next try
+    to be refused failed when its loop straddled a boundary (seen under load in CI).
+    Pin the clock django-ratelimit reads, and only that one, to a moment in the middle
+    of every window of the test: its counters then behave as one window."""
+    import time as real_time
+    import types
+
+    import django_ratelimit.core
+
+    now = float(int(real_time.time()) // 86400 * 86400 + 43200)  # today, 12:00 UTC
+    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: now))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_sla_caches() -> Iterator[None]:
     # The SLA calendar/policy cache lives per process; a policy id cached by one test's
     # (rolled back) rows must not be reused by the next test, whichever app it is in.
