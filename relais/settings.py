@@ -609,6 +609,10 @@ CAMPAIGNS_FREQUENCY_DAYS = env.int("CAMPAIGNS_FREQUENCY_DAYS", default=30)
 CAMPAIGNS_CALL_CONVERSION_SECONDS = env.int("CAMPAIGNS_CALL_CONVERSION_SECONDS", default=15)
 # Opportunities of targeted contacts flagged this many days after the end still count.
 CAMPAIGNS_ATTRIBUTION_DAYS = env.int("CAMPAIGNS_ATTRIBUTION_DAYS", default=30)
+# The Bloctel CSV upload: the largest file and the most numbers it may hold. (The
+# telemarketing figures themselves are campaigns.TelemarketingSettings, edited in admin.)
+CAMPAIGNS_BLOCTEL_MAX_BYTES = env.int("CAMPAIGNS_BLOCTEL_MAX_BYTES", default=5 * 1024 * 1024)
+CAMPAIGNS_BLOCTEL_MAX_ROWS = env.int("CAMPAIGNS_BLOCTEL_MAX_ROWS", default=200_000)
 # django-anymail: the provider's tracking webhooks authenticate with this basic-auth pair
 # ("user:password"); an empty value refuses every webhook.
 ANYMAIL = {
