@@ -110,7 +110,8 @@ def build_message(
     to: str,
     message_id: str,
     recipient_id: int,
-    track: bool = False,
+    track_opens: bool = False,
+    track_clicks: bool = False,
 ) -> EmailMultiAlternatives:
     link = unsubscribe_url(recipient_id)
     values = {**values, "unsubscribe_url": link}
@@ -129,8 +130,9 @@ def build_message(
     message.attach_alternative(_fill(prepared.html, values, escape=True), "text/html")
     # anymail passes metadata to the provider, whose tracking events bring it back.
     message.metadata = {"relais_recipient": str(recipient_id)}  # type: ignore[attr-defined]
-    # Open pixel and rewritten links only with consent for tracking; anymail tells the
-    # provider to add neither otherwise (the plain SMTP path never adds them).
-    message.track_opens = track  # type: ignore[attr-defined]
-    message.track_clicks = track  # type: ignore[attr-defined]
+    # Open pixel and rewritten links only with the contact's consent for that purpose (and
+    # a campaign that records engagement); anymail tells the provider to add neither
+    # otherwise (the plain SMTP path never adds them).
+    message.track_opens = track_opens  # type: ignore[attr-defined]
+    message.track_clicks = track_clicks  # type: ignore[attr-defined]
     return message

@@ -28,6 +28,19 @@ class Channel(models.TextChoices):
     POST = "post", _("Post")
 
 
+class ConsentPurpose(models.TextChoices):
+    """What a consent is for: marketing on a channel, or tracking what the contact does
+    with a campaign email (DOMAIN: an open pixel and click tracking need consent for that
+    purpose). Stored in `Consent.channel`; the latest row per purpose is the state."""
+
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    POST = "post", _("Post")
+    OPENS = "opens", _("Email open tracking")
+    CLICKS = "clicks", _("Email click tracking")
+
+
 # ISO 3166-1 alpha-2, upper case (relais.countries): "QQ" and "XX" are refused.
 country_code_validator = validate_country
 
@@ -298,7 +311,7 @@ class Consent(models.Model):
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="consents"
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=ConsentPurpose.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     source = models.CharField(
