@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
+from email.utils import formatdate
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F
@@ -170,6 +172,10 @@ def send_batch(*, campaign_id: int, claim: str, size: int | None = None) -> int:
     failed: list[Recipient] = []
     connection = get_connection(fail_silently=False)
     connection.open()
+    # Plain SMTP: the bytes are written from the prepared template (emails.raw_message).
+    smtp = getattr(connection, "connection", None) if isinstance(connection, SmtpBackend) else None
+    raw_ctx = emails.raw_context() if smtp is not None else None
+    date = formatdate(localtime=settings.EMAIL_USE_LOCALTIME)
     if record_each:
         _fast_commits(True)
     try:
@@ -185,17 +191,32 @@ def send_batch(*, campaign_id: int, claim: str, size: int | None = None) -> int:
                 "organisation": contact.organisation.name if contact.organisation else "",
                 "campaign": campaign.name,
             }
-            message = emails.build_message(
-                prepared=prepared.get(row.language, prepared["fr"]),
-                values=values,
-                to=row.email,
-                message_id=row.message_id,
-                recipient_id=row.pk,
-                track_opens=contact.pk in tracking[ConsentPurpose.OPENS],
-                track_clicks=contact.pk in tracking[ConsentPurpose.CLICKS],
-            )
+            template = prepared.get(row.language, prepared["fr"])
+            raw = None
+            if raw_ctx is not None:
+                raw = emails.raw_message(
+                    ctx=raw_ctx,
+                    prepared=template,
+                    values=values,
+                    to=row.email,
+                    message_id=row.message_id,
+                    recipient_id=row.pk,
+                    date=date,
+                )
             try:
-                connection.send_messages([message])
+                if raw is not None and smtp is not None:
+                    smtp.sendmail(raw_ctx.envelope_from, [row.email], raw)  # type: ignore[union-attr]
+                else:
+                    message = emails.build_message(
+                        prepared=template,
+                        values=values,
+                        to=row.email,
+                        message_id=row.message_id,
+                        recipient_id=row.pk,
+                        track_opens=contact.pk in tracking[ConsentPurpose.OPENS],
+                        track_clicks=contact.pk in tracking[ConsentPurpose.CLICKS],
+                    )
+                    connection.send_messages([message])
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
                 row.error = str(exc)[:500]
                 failed.append(row)

@@ -285,3 +285,57 @@ def test_opens_and_clicks_are_kept_only_with_the_contacts_consent(
     assert bob.unsubscribed_at is not None
     ConsentFactory(contact=known_set["a"], channel="opens", status=Consent.Status.WITHDRAWN)
     assert not services.delivery_event_record(recipient=anne, kind="opened", event_id="o-a2")
+
+
+def test_the_fast_path_writes_what_django_would(settings):
+    """Over plain SMTP the bytes come from the prepared template: the same headers, the
+    same parts and a working unsubscribe link as Django's builder; an address or a line
+    it cannot write plainly goes back to Django's builder."""
+    settings.CAMPAIGNS_FROM_EMAIL = "Équipe Relais <news@relais.example>"
+    prepared = emails.prepare("Bonjour {{ first_name }} é", BODY)
+    values = {"first_name": "Chloé <b>", "last_name": "", "full_name": "", "organisation": ""}
+    values["campaign"] = "C"
+    ctx = emails.raw_context()
+    raw = emails.raw_message(
+        ctx=ctx,
+        prepared=prepared,
+        values=values,
+        to="chloe@example.fr",
+        message_id="7@relais",
+        recipient_id=7,
+        date="Fri, 04 Dec 2026 10:00:00 -0000",
+    )
+    assert raw is not None
+    fast = email.message_from_bytes(raw, policy=policy.default)
+    slow = email.message_from_bytes(
+        emails.build_message(
+            prepared=prepared, values=values, to="chloe@example.fr", message_id="7@relais",
+            recipient_id=7,
+        ).message().as_bytes(linesep="\r\n"),
+        policy=policy.default,
+    )  # fmt: skip
+    for header in (
+        "Subject",
+        "From",
+        "To",
+        "Message-ID",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+    ):
+        assert str(fast[header]).strip() == str(slow[header]).strip(), header
+    assert fast["Subject"] == "Bonjour Chloé <b> é"
+    for kind in ("plain", "html"):
+        assert (
+            fast.get_body((kind,)).get_content().strip()
+            == slow.get_body((kind,)).get_content().strip()
+        )
+    assert "Chloé &lt;b&gt;" in fast.get_body(("html",)).get_content()
+    token = fast["List-Unsubscribe"].strip("<>").rstrip("/").rsplit("/", 1)[1]
+    assert emails.unsubscribe_recipient_id(token) == 7
+    common = dict(
+        ctx=ctx, prepared=prepared, values=values, message_id="x", recipient_id=1, date=""
+    )
+    assert emails.raw_message(to="chloé@example.fr", **common) is None
+    assert emails.raw_message(to="a@b.fr\r\nBcc: x@y.fr", **common) is None
+    long = emails.prepare("S", "<p>" + "x" * 1200 + "</p>")
+    assert emails.raw_message(**{**common, "prepared": long, "to": "a@b.fr"}) is None
