@@ -101,6 +101,18 @@ def _mark_sent(ids: list[int], now: Any) -> None:
     )
 
 
+_RECEIPT = (
+    f"UPDATE {Recipient._meta.db_table} SET status = %s, sent_at = %s, "  # noqa: S608 - our table
+    "attempts = attempts + 1, claim = '' WHERE id = %s AND status = %s"
+)
+
+
+def _receipt(cursor: Any, pk: int, now: Any) -> None:
+    """One recipient's receipt, what `_mark_sent` writes, without the ORM's per-call
+    query building (a fixed statement: psycopg prepares it after a few runs)."""
+    cursor.execute(_RECEIPT, [R.SENT, now, pk, R.SENDING])
+
+
 def _fast_commits(on: bool) -> None:
     """The receipts' commits do not wait for the disk (PostgreSQL; see the docstring)."""
     if db_connection.vendor == "postgresql" and not db_connection.in_atomic_block:
@@ -178,6 +190,7 @@ def send_batch(*, campaign_id: int, claim: str, size: int | None = None) -> int:
     date = formatdate(localtime=settings.EMAIL_USE_LOCALTIME)
     if record_each:
         _fast_commits(True)
+    cursor = db_connection.cursor()
     try:
         for row in rows:
             if row.pk in refused:
@@ -229,10 +242,11 @@ def send_batch(*, campaign_id: int, claim: str, size: int | None = None) -> int:
                 raise
             row.sent_at = timezone.now()
             if record_each:
-                _mark_sent([row.pk], row.sent_at)
+                _receipt(cursor, row.pk, row.sent_at)
             sent.append(row)
     finally:
         connection.close()
+        cursor.close()
         if record_each:
             _fast_commits(False)
         elif sent:
