@@ -188,7 +188,8 @@ def test_bloctel_refuses_unless_a_current_contract(monkeypatch, call_row, agent)
     won.save()
     status = checks.statuses_for([call_row])[call_row.pk]
     assert status.may_call
-    assert "current contract" in status.notes[0]
+    day = checks._day(checks.context(), won.closed_at)
+    assert status.notes == [str(checks.NOTE_CONTRACT) % {"date": day}]
     record(call_row, agent)
 
 
@@ -262,7 +263,8 @@ def test_the_page_refuses_an_outcome_outside_the_hours(monkeypatch, client, call
         reverse("campaigns:call-outcome", args=[call_row.pk]), {"outcome": "reached"}
     )
     assert response.status_code == 400
-    assert "Outside calling hours" in response.content.decode()
+    ctx = checks.context()
+    assert str(checks.MESSAGE_HOURS) % checks.hours_text(ctx) in response.content.decode()
     assert not CallAttempt.objects.exists()
 
 
