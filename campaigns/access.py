@@ -46,6 +46,13 @@ ROUTES: dict[str, dict[str, Any]] = {
         "note": "POST only",
     },
     "campaigns:surge": {"roles": SURGE},
+    "campaigns:bloctel": {"roles": MANAGE, "note": "POST imports a CSV file"},
+    "campaigns:bloctel-add": {"roles": MANAGE, "note": "POST only"},
+    "campaigns:bloctel-remove": {
+        "roles": MANAGE,
+        "kwargs": lambda w: {"pk": w.bloctel_number.pk},
+        "note": "POST only",
+    },
     "campaigns_public:unsubscribe": {
         "roles": "*",
         "anonymous": True,
@@ -79,6 +86,19 @@ ROUTES: dict[str, dict[str, Any]] = {
     },
     "api-campaign-results": {"roles": RESULTS, "kwargs": lambda w: {"pk": w.campaign.pk}},
     "api-tracking-numbers": {"roles": MANAGE},
+    "api-call-list": {"roles": CALL, "kwargs": lambda w: {"pk": w.phone_campaign.pk}},
+    "api-call-outcome": {
+        "roles": CALL,
+        "kwargs": lambda w: {"pk": w.recipient.pk},
+        "note": "POST only",
+    },
+    "api-bloctel": {"roles": MANAGE},
+    "api-bloctel-detail": {
+        "roles": MANAGE,
+        "kwargs": lambda w: {"pk": w.bloctel_number.pk},
+        "note": "DELETE only",
+    },
+    "api-bloctel-import": {"roles": MANAGE, "note": "POST only (multipart)"},
 }
 
 
@@ -90,7 +110,7 @@ def objects(w: Any) -> None:
     from django.utils import timezone
 
     from . import emails
-    from .models import Campaign, Recipient, Segment, TrackingNumber
+    from .models import BloctelNumber, Campaign, Recipient, Segment, TrackingNumber
 
     owner = w.users["marketing"]
     today = timezone.localdate()
@@ -120,3 +140,4 @@ def objects(w: Any) -> None:
     )
     w.unsubscribe_token = emails.unsubscribe_token(w.recipient.pk)
     w.tracking_number = TrackingNumber.objects.create(code="MATRIX1", campaign=w.campaign)
+    w.bloctel_number = BloctelNumber.objects.create(number="+33199000001")

@@ -1,9 +1,17 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from . import services
 from .models import (
     Attribution,
+    BloctelNumber,
+    CallAttempt,
     Campaign,
     DeliveryEvent,
     ExpectedVolume,
@@ -11,6 +19,7 @@ from .models import (
     RegulatedQueue,
     Segment,
     Suppression,
+    TelemarketingSettings,
     TrackingNumber,
 )
 
@@ -102,3 +111,64 @@ class AttributionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_conversion"]
     raw_id_fields = ["campaign", "tracking_number", "ticket", "contact"]
     show_full_result_count = False
+
+
+@admin.register(TelemarketingSettings)
+class TelemarketingSettingsAdmin(admin.ModelAdmin):
+    """The figures of the telemarketing rules (one row)."""
+
+    list_display = ["__str__", "weekdays", "max_calls", "max_calls_days", "refusal_days"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not TelemarketingSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class BloctelNumberForm(ModelForm):
+    class Meta:
+        model = BloctelNumber
+        fields = ["number"]
+
+    def clean_number(self) -> str:
+        from crm.search import parse_phone
+
+        e164 = parse_phone(self.cleaned_data["number"] or "", strict=True)
+        if e164 is None:
+            raise ValidationError(services.bloctel.ERROR_NUMBER)
+        return e164
+
+
+@admin.register(BloctelNumber)
+class BloctelNumberAdmin(admin.ModelAdmin):
+    """One number at a time (normalised to E.164); files go through the Bloctel page."""
+
+    form = BloctelNumberForm
+    list_display = ["number", "imported_at", "imported_by"]
+    search_fields = ["number"]
+    list_select_related = ["imported_by"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        saved = services.bloctel_number_add(number=obj.number, actor=request.user)  # type: ignore[arg-type]
+        obj.pk = saved.pk
+
+
+@admin.register(CallAttempt)
+class CallAttemptAdmin(admin.ModelAdmin):
+    """Read only: attempts are recorded by the call list's outcome service."""
+
+    list_display = ["called_at", "contact", "campaign", "outcome", "called_by"]
+    list_filter = ["outcome"]
+    list_select_related = ["contact", "campaign", "called_by"]
+    raw_id_fields = ["recipient", "contact", "campaign", "called_by"]
+    date_hierarchy = "called_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -23,4 +23,9 @@ urlpatterns = [
         name="api-campaign-results",
     ),
     path("tracking-numbers/", api.TrackingNumberListView.as_view(), name="api-tracking-numbers"),
+    path("campaigns/<int:pk>/calls/", api.CallListView.as_view(), name="api-call-list"),
+    path("call-list/<int:pk>/outcome/", api.CallOutcomeView.as_view(), name="api-call-outcome"),
+    path("bloctel/", api.BloctelListView.as_view(), name="api-bloctel"),
+    path("bloctel/<int:pk>/", api.BloctelDetailView.as_view(), name="api-bloctel-detail"),
+    path("bloctel/import/", api.BloctelImportView.as_view(), name="api-bloctel-import"),
 ]

@@ -110,7 +110,8 @@ def build_message(
     to: str,
     message_id: str,
     recipient_id: int,
-    track: bool = False,
+    track_opens: bool = False,
+    track_clicks: bool = False,
 ) -> EmailMultiAlternatives:
     link = unsubscribe_url(recipient_id)
     values = {**values, "unsubscribe_url": link}
@@ -129,8 +130,108 @@ def build_message(
     message.attach_alternative(_fill(prepared.html, values, escape=True), "text/html")
     # anymail passes metadata to the provider, whose tracking events bring it back.
     message.metadata = {"relais_recipient": str(recipient_id)}  # type: ignore[attr-defined]
-    # Open pixel and rewritten links only with consent for tracking; anymail tells the
-    # provider to add neither otherwise (the plain SMTP path never adds them).
-    message.track_opens = track  # type: ignore[attr-defined]
-    message.track_clicks = track  # type: ignore[attr-defined]
+    # Open pixel and rewritten links only with the contact's consent for that purpose (and
+    # a campaign that records engagement); anymail tells the provider to add neither
+    # otherwise (the plain SMTP path never adds them).
+    message.track_opens = track_opens  # type: ignore[attr-defined]
+    message.track_clicks = track_clicks  # type: ignore[attr-defined]
     return message
+
+
+# --- The fast path: the message's bytes written directly ------------------------------
+# Django's EmailMultiAlternatives builds a tree of MIME objects and folds every header
+# through the email package for each recipient (~5-15 ms a message on the shared
+# machine, most of a send's time). Over plain SMTP the message is instead written from
+# the template prepared once per language: the same headers and the same two 8bit parts
+# (what Django sends for lines under 998 octets), with only the recipient's values filled
+# in. Anything unusual (a non-ASCII address, a line too long for 8bit) takes Django's path.
+_SAFE_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+$")
+MAX_LINE = 998
+
+
+@dataclass(frozen=True)
+class RawContext:
+    """What every message of a batch shares."""
+
+    from_header: str
+    envelope_from: str
+    unsubscribe_prefix: str  # the unsubscribe URL up to the token
+    boundary: str
+
+
+def raw_context() -> RawContext:
+    import uuid
+
+    from django.core.mail.message import sanitize_address
+
+    marker = "TOKEN"
+    url = settings.RELAIS_PUBLIC_URL.rstrip("/") + reverse(
+        "campaigns_public:unsubscribe", args=[marker]
+    )
+    from_header = sanitize_address(settings.CAMPAIGNS_FROM_EMAIL, "utf-8")
+    return RawContext(
+        from_header=from_header,
+        envelope_from=from_header,
+        unsubscribe_prefix=url[: url.rindex(marker)],
+        boundary=f"==relais-{uuid.uuid4().hex}",
+    )
+
+
+def _header_text(value: str) -> str:
+    if value.isascii():
+        return value
+    from email.header import Header
+
+    return Header(value, "utf-8", maxlinelen=76).encode(linesep="\r\n")
+
+
+def _part(text: str) -> str | None:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if any(len(line.encode()) > MAX_LINE for line in lines):
+        return None
+    return "\r\n".join(lines)
+
+
+def raw_message(
+    *,
+    ctx: RawContext,
+    prepared: Prepared,
+    values: dict[str, str],
+    to: str,
+    message_id: str,
+    recipient_id: int,
+    date: str,
+) -> bytes | None:
+    """The message as bytes for smtplib, or None when Django's builder must do it."""
+    if not _SAFE_ADDRESS.match(to) or len(to) > 254:
+        return None
+    link = ctx.unsubscribe_prefix + unsubscribe_token(recipient_id) + "/"
+    values = {**values, "unsubscribe_url": link}
+    subject = _fill(prepared.subject, values, escape=False).replace("\n", " ").replace("\r", "")
+    text = _part(_fill(prepared.text, values, escape=False))
+    body = _part(_fill(prepared.html, values, escape=True))
+    if text is None or body is None:
+        return None
+    b = ctx.boundary
+    head = (
+        'Content-Type: multipart/alternative;\r\n boundary="' + b + '"\r\n'
+        "MIME-Version: 1.0\r\n"
+        "Subject: " + _header_text(subject[:998]) + "\r\n"
+        "From: " + ctx.from_header + "\r\n"
+        "To: " + to + "\r\n"
+        "Date: " + date + "\r\n"
+        "Message-ID: <" + message_id + ">\r\n"
+        "List-Unsubscribe: <" + link + ">\r\n"
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+        "X-Relais-Loop: 1\r\n"
+        "\r\n"
+    )
+    part = 'Content-Type: text/%s; charset="utf-8"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'
+    message = (
+        head
+        + "--" + b + "\r\n" + part % "plain" + text + "\r\n"
+        + "--" + b + "\r\n" + part % "html" + body + "\r\n"
+        + "--" + b + "--\r\n"
+    )  # fmt: skip
+    return message.encode("utf-8")

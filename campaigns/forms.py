@@ -155,3 +155,17 @@ class OutcomeForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class BloctelImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("One phone number per line (first column), as Bloctel returns them."),
+    )
+    replace = forms.BooleanField(
+        label=_("Replace the whole list with this file"), required=False, initial=False
+    )
+
+
+class BloctelNumberForm(forms.Form):
+    number = forms.CharField(label=_("Number"), max_length=30)

@@ -17,7 +17,15 @@ from accounts.models import User
 from accounts.roles import has_role
 from crm.models import Contact
 
-from .models import Attribution, Campaign, ExpectedVolume, Recipient, Segment, TrackingNumber
+from .models import (
+    Attribution,
+    BloctelNumber,
+    Campaign,
+    ExpectedVolume,
+    Recipient,
+    Segment,
+    TrackingNumber,
+)
 from .permissions import CAMPAIGNS_CALL, CAMPAIGNS_MANAGE, CAMPAIGNS_RESULTS
 from .segments import matching_contacts
 
@@ -195,6 +203,27 @@ def call_list(*, campaign: Campaign, view: str = "todo") -> QuerySet[Recipient]:
     return queryset.filter(outcome__in=["", Recipient.Outcome.NO_ANSWER]).order_by(
         "called_at", "pk"
     )
+
+
+def call_list_page(*, campaign: Campaign, view: str = "todo", limit: int = 100) -> list[Recipient]:
+    """The call list's first rows, each with `call_status`: what the telemarketing rules
+    hold it back for now (campaigns.telemarketing.checks), in a fixed number of queries."""
+    from .telemarketing import checks
+
+    rows = list(call_list(campaign=campaign, view=view)[:limit])
+    statuses = checks.statuses_for(rows)
+    for row in rows:
+        row.call_status = statuses[row.pk]  # type: ignore[attr-defined]
+    return rows
+
+
+def bloctel_numbers(*, search: str = "") -> QuerySet[BloctelNumber]:
+    queryset = BloctelNumber.objects.select_related("imported_by").order_by("number")
+    if search:
+        from crm.search import parse_phone
+
+        queryset = queryset.filter(number__contains=parse_phone(search) or search.strip()[:20])
+    return queryset
 
 
 def callbacks_due(*, limit: int = 20) -> list[Recipient]:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Campaign, Segment, TrackingNumber
+from .models import BloctelNumber, Campaign, Recipient, Segment, TrackingNumber
 
 
 class SegmentSerializer(serializers.ModelSerializer):
@@ -108,3 +109,78 @@ class TrackingNumberInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
     )
+
+
+class HeldBackSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["hours", "holiday", "cap", "refused", "bloctel"])
+    message = serializers.CharField()
+
+
+class CallListRowSerializer(serializers.ModelSerializer):
+    """A call list row and, in `held_back`, why the telemarketing rules hold it back now
+    (empty: it may be called)."""
+
+    contact_name = serializers.SerializerMethodField()
+    may_call = serializers.SerializerMethodField()
+    held_back = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Recipient
+        fields = [
+            "id",
+            "contact",
+            "contact_name",
+            "phone",
+            "outcome",
+            "callback_at",
+            "called_at",
+            "may_call",
+            "held_back",
+            "notes",
+        ]
+
+    def get_contact_name(self, row: Recipient) -> str:
+        return str(row.contact) if row.contact else ""
+
+    def get_may_call(self, row: Recipient) -> bool:
+        return bool(row.call_status.may_call)  # type: ignore[attr-defined]
+
+    @extend_schema_field(HeldBackSerializer(many=True))
+    def get_held_back(self, row: Recipient) -> list[dict[str, str]]:
+        return list(row.call_status.reasons)  # type: ignore[attr-defined]
+
+    def get_notes(self, row: Recipient) -> list[str]:
+        return list(row.call_status.notes)  # type: ignore[attr-defined]
+
+
+class CallListFilterSerializer(serializers.Serializer):
+    view = serializers.ChoiceField(choices=["todo", "callbacks", "done"], default="todo")
+
+
+class OutcomeInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Recipient.Outcome.choices)
+    callback_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class BloctelNumberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BloctelNumber
+        fields = ["id", "number", "imported_at", "imported_by"]
+
+
+class BloctelNumberInputSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=30)
+
+
+class BloctelImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    replace = serializers.BooleanField(required=False, default=False)
+
+
+class BloctelImportResultSerializer(serializers.Serializer):
+    read = serializers.IntegerField()
+    added = serializers.IntegerField()
+    already = serializers.IntegerField()
+    removed = serializers.IntegerField()

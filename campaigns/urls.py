@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import calls, campaigns, numbers, public, segments
+from .views import bloctel, calls, campaigns, numbers, public, segments
 
 app_name = "campaigns"
 
@@ -26,6 +26,9 @@ urlpatterns = [
     path("campaigns/calls/", calls.call_lists, name="calls"),
     path("campaigns/calls/<int:pk>/outcome/", calls.call_outcome, name="call-outcome"),
     path("campaigns/surge/", calls.surge, name="surge"),
+    path("campaigns/bloctel/", bloctel.bloctel, name="bloctel"),
+    path("campaigns/bloctel/add/", bloctel.bloctel_add, name="bloctel-add"),
+    path("campaigns/bloctel/<int:pk>/remove/", bloctel.bloctel_remove, name="bloctel-remove"),
 ]
 
 public_patterns = (

@@ -186,16 +186,16 @@ def contact_get_for_user(*, user: User, pk: int, light: bool = False) -> Contact
 
 def consent_current(*, contact: Contact) -> dict[str, Consent | None]:
     """The latest decision per channel, in one query whatever the history's length."""
-    from .models import Channel
+    from .models import ConsentPurpose
 
-    latest: dict[str, Consent | None] = {channel: None for channel in Channel.values}
+    latest: dict[str, Consent | None] = {channel: None for channel in ConsentPurpose.values}
     queryset = Consent.objects.filter(contact=contact)
     if connection.features.supports_slicing_ordering_in_compound:
         # One LIMIT 1 per channel, each a single step down the
         # (contact, channel, -recorded_at, -id) index, glued with UNION ALL.
         per_channel = [
             queryset.filter(channel=channel).order_by("-recorded_at", "-id")[:1]
-            for channel in Channel.values
+            for channel in ConsentPurpose.values
         ]
         rows = list(per_channel[0].union(*per_channel[1:], all=True))
     else:

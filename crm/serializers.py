@@ -18,8 +18,8 @@ from . import services, timeline
 from .models import (
     Activity,
     Call,
-    Channel,
     Consent,
+    ConsentPurpose,
     Contact,
     ExternalId,
     Language,
@@ -342,7 +342,7 @@ CurrentConsentSerializer = type(
     (serializers.Serializer,),
     {
         channel: ConsentOutputSerializer(read_only=True, allow_null=True, label=label)
-        for channel, label in Channel.choices
+        for channel, label in ConsentPurpose.choices
     },
 )
 CurrentConsentSerializer.__doc__ = "The latest decision per channel; null if none recorded."

@@ -122,11 +122,11 @@ def describe_call(activity: Activity) -> str:
 
 
 def describe_consent(activity: Activity) -> str:
-    from .models import Channel, Consent
+    from .models import Consent, ConsentPurpose
 
     data = activity.data
     return gettext("%(channel)s consent %(status)s (%(source)s)") % {
-        "channel": Channel(data["channel"]).label,
+        "channel": ConsentPurpose(data["channel"]).label,
         "status": str(Consent.Status(data["status"]).label).lower(),
         "source": data["source"],
     }

@@ -27,6 +27,8 @@ _TAGS = {
     "campaigns": _("Marketing campaigns and their results."),
     "segments": _("Customer segments for campaigns."),
     "tracking-numbers": _("Tracking phone numbers of the campaigns."),
+    "call-list": _("Outcomes of the phone campaigns' calls, under the telemarketing rules."),
+    "bloctel": _("The Bloctel opt-out list of phone numbers (import, add, remove)."),
     "surveys": _("Satisfaction surveys and their questions."),
     "survey-responses": _("Answers to the surveys."),
     "kpis": _("Service indicators for supervisors."),

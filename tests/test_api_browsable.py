@@ -120,10 +120,27 @@ OBJECT_FOR: dict[str, Callable[[World], Any]] = {
     "api-telephony-call": lambda w: w.phone_call(),
     "api-campaign": lambda w: w.campaign(),
     "api-segment": lambda w: w.segment(),
+    "api-call-list": lambda w: w.campaign(),
+    "api-call-outcome": lambda w: _recipient(w),
+    "api-bloctel": lambda w: _bloctel(),
     # The world's ticket was opened for a customer: triage scored its first message.
     "api-triage-correct": lambda w: w.ticket.assessments.get(),
     "api-survey": lambda w: _survey(),
 }
+
+
+def _recipient(w: World) -> Any:
+    from campaigns.models import Recipient
+
+    return Recipient.objects.get_or_create(
+        campaign=w.campaign(), contact=w.contact, defaults={"status": "targeted"}
+    )[0]
+
+
+def _bloctel() -> Any:
+    from campaigns.models import BloctelNumber
+
+    return BloctelNumber.objects.get_or_create(number="+33199000002")[0]
 
 
 def _survey() -> Any:

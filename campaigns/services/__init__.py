@@ -5,10 +5,12 @@
 - `sending`: batched, idempotent email sends and the stale sweep;
 - `delivery`: bounces, the provider's tracking events, the one-click unsubscribe;
 - `tracking`: tracking numbers and codes, attribution of calls and tickets;
-- `calls`: the phone campaign's call list;
+- `calls`: the phone campaign's call list (under the telemarketing rules);
+- `bloctel`: the Bloctel opt-out list (CSV import, one number at a time);
 - `privacy`: GDPR erase, export and merge hooks.
 """
 
+from .bloctel import bloctel_import, bloctel_number_add, bloctel_number_remove
 from .calls import call_outcome_record
 from .delivery import delivery_event_record, on_bounce, tracking_event_receive, unsubscribe
 from .lifecycle import (
@@ -40,6 +42,9 @@ from .tracking import (
 
 __all__ = [
     "TRANSITIONS",
+    "bloctel_import",
+    "bloctel_number_add",
+    "bloctel_number_remove",
     "call_attribute",
     "call_outcome_record",
     "campaign_create",

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from crm import selectors as crm_selectors
 from crm import services as crm_services
-from crm.models import Channel, Consent
+from crm.models import Channel, Consent, ConsentPurpose, Contact
 
 from ..models import Campaign, DeliveryEvent, Recipient, Suppression
+from ..segments import consent_given
 
 ERROR_BAD_TOKEN = _("This unsubscribe link is not valid.")
 ERROR_ERASED = _("This address is no longer in our records: there is nothing to unsubscribe.")
@@ -49,6 +50,17 @@ def on_bounce(outbound: Any) -> None:
     )
 
 
+def engagement_allowed(recipient: Recipient, kind: str) -> bool:
+    """An open (or a click) is kept only for a campaign that records engagement and a
+    contact whose latest consent for open (click) tracking is "given"."""
+    purpose = ConsentPurpose.OPENS if kind == "opened" else ConsentPurpose.CLICKS
+    return (
+        Campaign.objects.filter(pk=recipient.campaign_id, track_engagement=True).exists()
+        and recipient.contact_id is not None
+        and Contact.objects.filter(pk=recipient.contact_id).filter(consent_given(purpose)).exists()
+    )
+
+
 def delivery_event_record(
     *, recipient: Recipient, kind: str, event_id: str, occurred_at: datetime | None = None
 ) -> bool:
@@ -56,12 +68,8 @@ def delivery_event_record(
     column = EVENT_COLUMNS.get(kind)
     if column is None:
         return False
-    if kind in ENGAGEMENT:
-        track = Campaign.objects.filter(pk=recipient.campaign_id).values_list(
-            "track_engagement", flat=True
-        )
-        if not track.first():
-            return False  # no consent for tracking: deliveries and unsubscribes only
+    if kind in ENGAGEMENT and not engagement_allowed(recipient, kind):
+        return False  # no consent for tracking: deliveries and unsubscribes only
     occurred_at = occurred_at or timezone.now()
     try:
         with transaction.atomic():

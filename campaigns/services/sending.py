@@ -1,6 +1,17 @@
 """Sending a campaign's emails: batches claimed by a task, sent over one SMTP connection,
 each recipient marked sent the moment the server accepted its message.
 
+Cost per message (docs/benchmarks.md, "Campaigns"): the templates are inlined once per
+language per batch and filled by a regular expression; the consent re-check, the
+tracking consents, failures, the outbound-email rows and the timeline rows are written
+per batch. The one write per message is the receipt below, a primary-key UPDATE sent
+with `synchronous_commit` off on PostgreSQL: the server has it as soon as it answers, so
+a killed worker cannot lose it (only a crash of the database server in the next few
+hundred milliseconds could, and the recipient would then be sent again, never missed).
+`CAMPAIGNS_RECORD_EACH_SEND = False` writes the receipts once per batch instead (one
+UPDATE for the batch's sent ids): faster, but a worker killed mid-batch sends that
+batch's accepted messages again.
+
 Idempotence. A recipient is `pending`, then `sending` under the claim of one task (its
 Celery id), then `sent`. A task redelivered after its worker was killed has the same id
 and resumes its own claim; a claim nobody finished is given back by the stale sweep.
@@ -18,12 +29,14 @@ from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
+from email.utils import formatdate
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F
@@ -31,7 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from channels.models import OutboundEmail
-from crm.models import Activity, Contact
+from crm.models import Activity, ConsentPurpose, Contact
 
 from .. import emails, timeline
 from ..models import Campaign, Recipient, Suppression
@@ -67,6 +80,44 @@ def claim_batch(*, campaign_id: int, claim: str, size: int) -> list[int]:
             "pk", flat=True
         )
     )
+
+
+def _tracking(rows: list[Recipient]) -> dict[str, set[int]]:
+    """The contacts whose latest consent allows the open pixel, and click tracking."""
+    contact_ids = [r.contact_id for r in rows if r.contact_id]
+    return {
+        purpose: set(
+            Contact.objects.filter(pk__in=contact_ids)
+            .filter(consent_given(purpose))
+            .values_list("pk", flat=True)
+        )
+        for purpose in (ConsentPurpose.OPENS, ConsentPurpose.CLICKS)
+    }
+
+
+def _mark_sent(ids: list[int], now: Any) -> None:
+    Recipient.objects.filter(pk__in=ids, status=R.SENDING).update(
+        status=R.SENT, sent_at=now, attempts=F("attempts") + 1, claim=""
+    )
+
+
+_RECEIPT = (
+    f"UPDATE {Recipient._meta.db_table} SET status = %s, sent_at = %s, "  # noqa: S608 - our table
+    "attempts = attempts + 1, claim = '' WHERE id = %s AND status = %s"
+)
+
+
+def _receipt(cursor: Any, pk: int, now: Any) -> None:
+    """One recipient's receipt, what `_mark_sent` writes, without the ORM's per-call
+    query building (a fixed statement: psycopg prepares it after a few runs)."""
+    cursor.execute(_RECEIPT, [R.SENT, now, pk, R.SENDING])
+
+
+def _fast_commits(on: bool) -> None:
+    """The receipts' commits do not wait for the disk (PostgreSQL; see the docstring)."""
+    if db_connection.vendor == "postgresql" and not db_connection.in_atomic_block:
+        with db_connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF" if on else "RESET synchronous_commit")
 
 
 def _recheck(rows: list[Recipient]) -> dict[int, str]:
@@ -123,9 +174,23 @@ def send_batch(*, campaign_id: int, claim: str, size: int | None = None) -> int:
         "fr": emails.prepare(campaign.subject_fr, campaign.body_fr),
         "en": emails.prepare(campaign.subject_en, campaign.body_en),
     }
+    tracking = (
+        _tracking([r for r in rows if r.pk not in refused])
+        if campaign.track_engagement
+        else {ConsentPurpose.OPENS: set(), ConsentPurpose.CLICKS: set()}
+    )
+    record_each = settings.CAMPAIGNS_RECORD_EACH_SEND
     sent: list[Recipient] = []
+    failed: list[Recipient] = []
     connection = get_connection(fail_silently=False)
     connection.open()
+    # Plain SMTP: the bytes are written from the prepared template (emails.raw_message).
+    smtp = getattr(connection, "connection", None) if isinstance(connection, SmtpBackend) else None
+    raw_ctx = emails.raw_context() if smtp is not None else None
+    date = formatdate(localtime=settings.EMAIL_USE_LOCALTIME)
+    if record_each:
+        _fast_commits(True)
+    cursor = db_connection.cursor()
     try:
         for row in rows:
             if row.pk in refused:
@@ -139,40 +204,56 @@ def send_batch(*, campaign_id: int, claim: str, size: int | None = None) -> int:
                 "organisation": contact.organisation.name if contact.organisation else "",
                 "campaign": campaign.name,
             }
-            message = emails.build_message(
-                prepared=prepared.get(row.language, prepared["fr"]),
-                values=values,
-                to=row.email,
-                message_id=row.message_id,
-                recipient_id=row.pk,
-                track=campaign.track_engagement,
-            )
-            message.connection = connection
-            try:
-                message.send(fail_silently=False)
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-                Recipient.objects.filter(pk=row.pk, status=R.SENDING).update(
-                    status=R.FAILED, error=str(exc)[:500], attempts=F("attempts") + 1, claim=""
+            template = prepared.get(row.language, prepared["fr"])
+            raw = None
+            if raw_ctx is not None:
+                raw = emails.raw_message(
+                    ctx=raw_ctx,
+                    prepared=template,
+                    values=values,
+                    to=row.email,
+                    message_id=row.message_id,
+                    recipient_id=row.pk,
+                    date=date,
                 )
+            try:
+                if raw is not None and smtp is not None:
+                    smtp.sendmail(raw_ctx.envelope_from, [row.email], raw)  # type: ignore[union-attr]
+                else:
+                    message = emails.build_message(
+                        prepared=template,
+                        values=values,
+                        to=row.email,
+                        message_id=row.message_id,
+                        recipient_id=row.pk,
+                        track_opens=contact.pk in tracking[ConsentPurpose.OPENS],
+                        track_clicks=contact.pk in tracking[ConsentPurpose.CLICKS],
+                    )
+                    connection.send_messages([message])
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
+                row.error = str(exc)[:500]
+                failed.append(row)
                 continue
             except smtplib.SMTPResponseException as exc:
                 if exc.smtp_code >= 500:
-                    Recipient.objects.filter(pk=row.pk, status=R.SENDING).update(
-                        status=R.FAILED,
-                        error=str(exc)[:500],
-                        attempts=F("attempts") + 1,
-                        claim="",
-                    )
+                    row.error = str(exc)[:500]
+                    failed.append(row)
                     continue
                 raise
-            now = timezone.now()
-            Recipient.objects.filter(pk=row.pk, status=R.SENDING).update(
-                status=R.SENT, sent_at=now, attempts=F("attempts") + 1, claim=""
-            )
-            row.sent_at = now
+            row.sent_at = timezone.now()
+            if record_each:
+                _receipt(cursor, row.pk, row.sent_at)
             sent.append(row)
     finally:
         connection.close()
+        cursor.close()
+        if record_each:
+            _fast_commits(False)
+        elif sent:
+            _mark_sent([row.pk for row in sent], sent[-1].sent_at)
+        for row in failed:
+            row.status, row.claim, row.attempts = R.FAILED, "", row.attempts + 1
+        Recipient.objects.bulk_update(failed, ["status", "error", "attempts", "claim"])
         if sent:
             _record(campaign, sent)
     return len(rows)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from campaigns import emails, selectors, services
 from campaigns.models import Campaign, Recipient, Suppression
 from crm.models import Consent
+from crm.tests.factories import ConsentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -240,17 +241,101 @@ def test_frequency_cap_excludes_contacts_mailed_too_often(
 def test_no_open_pixel_or_click_rewriting_without_tracking_consent(
     known_set, marketer, settings, django_capture_on_commit_callbacks, track
 ):
-    """Through anymail (an email provider), opens and clicks are tracked only when the
-    campaign records engagement (the contacts' consent for it); otherwise the provider is
-    told to add no pixel and to rewrite no link."""
+    """Through anymail (an email provider), opens and clicks are tracked only for a
+    campaign that records engagement and, per contact, only with the contact's consent
+    for that purpose; otherwise the provider is told to add no pixel, rewrite no link."""
     from django.core import mail
 
+    ConsentFactory(contact=known_set["a"], channel="opens", status=Consent.Status.GIVEN)
+    ConsentFactory(contact=known_set["a"], channel="clicks", status=Consent.Status.GIVEN)
+    ConsentFactory(contact=known_set["b"], channel="opens", status=Consent.Status.GIVEN)
+    ConsentFactory(contact=known_set["d"], channel="clicks", status=Consent.Status.GIVEN)
+    ConsentFactory(contact=known_set["d"], channel="clicks", status=Consent.Status.WITHDRAWN)
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
     campaign = make_campaign(marketer, track_engagement=track)
     start(campaign, marketer, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == Recipient.objects.filter(campaign=campaign, status="sent").count()
-    assert mail.outbox
-    for message in mail.outbox:
-        params = message.anymail_test_params
-        assert params["track_opens"] is track
-        assert params["track_clicks"] is track
+    by_address = {m.to[0]: m.anymail_test_params for m in mail.outbox}
+    expected = {"a": (True, True), "b": (True, False), "d": (False, False), "f": (False, False)}
+    for key, (opens, clicks) in expected.items():
+        address = Recipient.objects.get(campaign=campaign, contact=known_set[key]).email
+        assert by_address[address]["track_opens"] is (opens and track)
+        assert by_address[address]["track_clicks"] is (clicks and track)
+
+
+def test_opens_and_clicks_are_kept_only_with_the_contacts_consent(
+    known_set, marketer, smtp_server, django_capture_on_commit_callbacks
+):
+    ConsentFactory(contact=known_set["a"], channel="opens", status=Consent.Status.GIVEN)
+    campaign = make_campaign(marketer, track_engagement=True)
+    start(campaign, marketer, django_capture_on_commit_callbacks)
+    anne = Recipient.objects.get(campaign=campaign, contact=known_set["a"])
+    bob = Recipient.objects.get(campaign=campaign, contact=known_set["b"])
+    assert services.delivery_event_record(recipient=anne, kind="opened", event_id="o-a")
+    assert not services.delivery_event_record(recipient=anne, kind="clicked", event_id="c-a")
+    assert not services.delivery_event_record(recipient=bob, kind="opened", event_id="o-b")
+    assert services.delivery_event_record(recipient=bob, kind="delivered", event_id="d-b")
+    assert services.delivery_event_record(recipient=bob, kind="unsubscribed", event_id="u-b")
+    anne.refresh_from_db()
+    bob.refresh_from_db()
+    assert anne.opened_at is not None
+    assert anne.clicked_at is None
+    assert bob.opened_at is None
+    assert bob.delivered_at is not None
+    assert bob.unsubscribed_at is not None
+    ConsentFactory(contact=known_set["a"], channel="opens", status=Consent.Status.WITHDRAWN)
+    assert not services.delivery_event_record(recipient=anne, kind="opened", event_id="o-a2")
+
+
+def test_the_fast_path_writes_what_django_would(settings):
+    """Over plain SMTP the bytes come from the prepared template: the same headers, the
+    same parts and a working unsubscribe link as Django's builder; an address or a line
+    it cannot write plainly goes back to Django's builder."""
+    settings.CAMPAIGNS_FROM_EMAIL = "Équipe Relais <news@relais.example>"
+    prepared = emails.prepare("Bonjour {{ first_name }} é", BODY)
+    values = {"first_name": "Chloé <b>", "last_name": "", "full_name": "", "organisation": ""}
+    values["campaign"] = "C"
+    ctx = emails.raw_context()
+    raw = emails.raw_message(
+        ctx=ctx,
+        prepared=prepared,
+        values=values,
+        to="chloe@example.fr",
+        message_id="7@relais",
+        recipient_id=7,
+        date="Fri, 04 Dec 2026 10:00:00 -0000",
+    )
+    assert raw is not None
+    fast = email.message_from_bytes(raw, policy=policy.default)
+    slow = email.message_from_bytes(
+        emails.build_message(
+            prepared=prepared, values=values, to="chloe@example.fr", message_id="7@relais",
+            recipient_id=7,
+        ).message().as_bytes(linesep="\r\n"),
+        policy=policy.default,
+    )  # fmt: skip
+    for header in (
+        "Subject",
+        "From",
+        "To",
+        "Message-ID",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+    ):
+        assert str(fast[header]).strip() == str(slow[header]).strip(), header
+    assert fast["Subject"] == "Bonjour Chloé <b> é"
+    for kind in ("plain", "html"):
+        assert (
+            fast.get_body((kind,)).get_content().strip()
+            == slow.get_body((kind,)).get_content().strip()
+        )
+    assert "Chloé &lt;b&gt;" in fast.get_body(("html",)).get_content()
+    token = fast["List-Unsubscribe"].strip("<>").rstrip("/").rsplit("/", 1)[1]
+    assert emails.unsubscribe_recipient_id(token) == 7
+    common = dict(
+        ctx=ctx, prepared=prepared, values=values, message_id="x", recipient_id=1, date=""
+    )
+    assert emails.raw_message(to="chloé@example.fr", **common) is None
+    assert emails.raw_message(to="a@b.fr\r\nBcc: x@y.fr", **common) is None
+    long = emails.prepare("S", "<p>" + "x" * 1200 + "</p>")
+    assert emails.raw_message(**{**common, "prepared": long, "to": "a@b.fr"}) is None

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import Campaign, Recipient, Segment
+from campaigns.tests.clock import at
 from crm.models import Contact
 from crm.tests.factories import ContactFactory
 
@@ -129,7 +130,9 @@ def test_an_agent_sees_the_brief_on_a_targeted_customers_ticket(client, marketer
     assert "Deux mois offerts" not in client.get(other.get_absolute_url()).content.decode()
 
 
-def test_agents_work_the_call_list_and_others_may_not(client, marketer, make_user):
+def test_agents_work_the_call_list_and_others_may_not(client, marketer, make_user, monkeypatch):
+    # Within the telemarketing hours: a Wednesday at 11:00 in Paris.
+    at(monkeypatch, 2026, 7, 15, 11, 0)
     campaign = _campaign(marketer)
     Campaign.objects.filter(pk=campaign.pk).update(status="running", started_at=timezone.now())
     row = Recipient.objects.create(campaign=campaign, contact=ContactFactory(), status="targeted")

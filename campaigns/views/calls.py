@@ -46,7 +46,7 @@ def call_list(request: AuthenticatedHtmxRequest, pk: int) -> TemplateResponse:
         "campaigns/call_list.html",
         {
             "campaign": campaign,
-            "rows": list(selectors.call_list(campaign=campaign, view=view)[:100]),
+            "rows": selectors.call_list_page(campaign=campaign, view=view),
             "view": view,
             "form": OutcomeForm(),
         },
@@ -87,7 +87,7 @@ def call_outcome(request: AuthenticatedHtmxRequest, pk: int) -> Any:
         "campaigns/call_list.html",
         {
             "campaign": campaign,
-            "rows": list(selectors.call_list(campaign=campaign)[:100]),
+            "rows": selectors.call_list_page(campaign=campaign),
             "view": "todo",
             "form": form,
             "failed": recipient.pk,

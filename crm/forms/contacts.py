@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Call, Channel, Consent, Contact, Language, Organisation
+from ..models import Call, Channel, Consent, ConsentPurpose, Contact, Language, Organisation
 
 ERROR_UNKNOWN_ORGANISATION = _(
     "No organisation is called “%(value)s” (or has that SIREN/SIRET). Create it first."
@@ -171,7 +171,7 @@ class CallForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    channel = forms.ChoiceField(label=_("Channel or purpose"), choices=ConsentPurpose.choices)
     status = forms.ChoiceField(label=_("Decision"), choices=Consent.Status.choices)
     source = forms.CharField(label=_("Source"), max_length=100, initial=_("phone call"))
     proof = forms.CharField(

@@ -12,7 +12,7 @@ selectors use, one module per concern. Import from here (`from crm.models import
 """
 
 from .activity import Activity, Call, Note
-from .base import Address, Channel, Language, Tag, country_code_validator
+from .base import Address, Channel, ConsentPurpose, Language, Tag, country_code_validator
 from .consents import Consent, PrivacyLog
 from .contacts import Contact, ContactEmail, ContactPhone, ContactQuerySet, ExternalId, Organisation
 from .import_jobs import ImportJob
@@ -23,6 +23,7 @@ __all__ = [
     "Call",
     "Channel",
     "Consent",
+    "ConsentPurpose",
     "Contact",
     "ContactEmail",
     "ContactPhone",

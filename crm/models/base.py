@@ -20,6 +20,19 @@ class Channel(models.TextChoices):
     POST = "post", _("Post")
 
 
+class ConsentPurpose(models.TextChoices):
+    """What a consent is for: marketing on a channel, or tracking what the contact does
+    with a campaign email (DOMAIN: an open pixel and click tracking need consent for that
+    purpose). Stored in `Consent.channel`; the latest row per purpose is the state."""
+
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    POST = "post", _("Post")
+    OPENS = "opens", _("Email open tracking")
+    CLICKS = "clicks", _("Email click tracking")
+
+
 # ISO 3166-1 alpha-2, upper case (relais.countries): "QQ" and "XX" are refused.
 country_code_validator = validate_country
 

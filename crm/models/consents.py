@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models.base import Channel
+from crm.models.base import ConsentPurpose
 from crm.models.contacts import Contact
 
 
@@ -22,7 +22,7 @@ class Consent(models.Model):
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="consents"
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=ConsentPurpose.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     source = models.CharField(

@@ -96,6 +96,9 @@ CAMPAIGNS_BATCH_SIZE = env.int("CAMPAIGNS_BATCH_SIZE", default=100)
 CAMPAIGNS_SEND_RATE_PER_SECOND = env.float("CAMPAIGNS_SEND_RATE_PER_SECOND", default=50.0)
 CAMPAIGNS_TASK_BUDGET_SECONDS = env.int("CAMPAIGNS_TASK_BUDGET_SECONDS", default=120)
 CAMPAIGNS_CLAIM_STALE_SECONDS = env.int("CAMPAIGNS_CLAIM_STALE_SECONDS", default=300)
+# Each recipient marked sent right after the server accepted it (True: a killed worker
+# resends nobody) or once per batch (False: faster, a batch may be resent after a kill).
+CAMPAIGNS_RECORD_EACH_SEND = env.bool("CAMPAIGNS_RECORD_EACH_SEND", default=True)
 # Frequency cap: at most this many campaign emails per contact over the window.
 CAMPAIGNS_FREQUENCY_CAP = env.int("CAMPAIGNS_FREQUENCY_CAP", default=4)
 CAMPAIGNS_FREQUENCY_DAYS = env.int("CAMPAIGNS_FREQUENCY_DAYS", default=30)
@@ -103,6 +106,10 @@ CAMPAIGNS_FREQUENCY_DAYS = env.int("CAMPAIGNS_FREQUENCY_DAYS", default=30)
 CAMPAIGNS_CALL_CONVERSION_SECONDS = env.int("CAMPAIGNS_CALL_CONVERSION_SECONDS", default=15)
 # Opportunities of targeted contacts flagged this many days after the end still count.
 CAMPAIGNS_ATTRIBUTION_DAYS = env.int("CAMPAIGNS_ATTRIBUTION_DAYS", default=30)
+# The Bloctel CSV upload: the largest file and the most numbers it may hold. (The
+# telemarketing figures themselves are campaigns.TelemarketingSettings, edited in admin.)
+CAMPAIGNS_BLOCTEL_MAX_BYTES = env.int("CAMPAIGNS_BLOCTEL_MAX_BYTES", default=5 * 1024 * 1024)
+CAMPAIGNS_BLOCTEL_MAX_ROWS = env.int("CAMPAIGNS_BLOCTEL_MAX_ROWS", default=200_000)
 # django-anymail: the provider's tracking webhooks authenticate with this basic-auth pair
 # ("user:password"); an empty value refuses every webhook.
 ANYMAIL = {

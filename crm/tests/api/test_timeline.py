@@ -218,13 +218,14 @@ def test_bad_consent_input_is_a_400_naming_the_field_and_writes_nothing(agent, p
 def test_consents_query_count_does_not_grow_with_rows(agent, django_assert_max_num_queries):
     contact = ContactFactory()
     users = UserFactory.create_batch(3)
-    for n in range(32):
+    purposes = ["email", "sms", "phone", "post", "opens", "clicks"]
+    for n in range(36):
         ConsentFactory(
             contact=contact,
-            channel=["email", "sms", "phone", "post"][n % 4],
+            channel=purposes[n % 6],
             recorded_by=users[n % 3],
         )
     with django_assert_max_num_queries(8):
         response = agent.get(contact_url(contact, "consents/"))
-    assert len(response.json()["history"]) == 32
+    assert len(response.json()["history"]) == 36
     assert all(response.json()["current"].values())
