@@ -33,6 +33,7 @@ from tickets.models import Ticket
 
 from .. import registry
 from ..models import KpiSettings, PresenceSpan, TicketFact
+from . import buckets
 from .formulas import FORMULAS
 from .percentiles import grouped_percentiles
 
@@ -251,7 +252,7 @@ def _ticket_figures(f: KpiFilters, settings: KpiSettings, table: Table) -> None:
             )
             _put(table, g, Figure("fcr", _ratio(row["fcr"], row["den"]), row["fcr"], row["den"]))
 
-    if f.group_by not in ("day", "week"):
+    if f.group_by not in ("day", "week"):  # per day or week: _bucket_backlog
         at_end = min(end, now)
         open_at_end = tickets.filter(created_at__lt=at_end).exclude(
             Q(resolved_at__lt=at_end) | Q(closed_at__lt=at_end)
@@ -324,8 +325,6 @@ def _available_seconds(f: KpiFilters, agent_ids: set[int] | None) -> dict[int, f
 
 
 def _occupancy(f: KpiFilters, table: Table) -> None:
-    if f.group_by not in ("", "agent", "team", "queue", "channel"):
-        return
     if f.channel and f.channel != Ticket.Channel.PHONE:
         return
     from accounts.models import Team
@@ -349,6 +348,9 @@ def _occupancy(f: KpiFilters, table: Table) -> None:
                 members.setdefault(team_id, set()).add(user_id)
         team_members = set().union(*members.values()) if members else set()
         agents = team_members if agents is None else agents & team_members
+    if f.group_by in ("day", "week"):
+        _occupancy_by_bucket(f, table, calls, agents)
+        return
     available = _available_seconds(f, agents)
 
     def put(group: Any, user_ids: set[int] | None) -> None:
@@ -375,6 +377,27 @@ def _occupancy(f: KpiFilters, table: Table) -> None:
             "pk", "team_id"
         ):
             put(queue_id, members[team_id])
+
+
+def _bucket_backlog(f: KpiFilters, table: Table) -> None:
+    """Each day's or week's backlog, read at its end."""
+    tickets = _scope_tickets(Ticket.objects.filter(merged_into__isnull=True), f, "")
+    spans = buckets.buckets(f.group_by, f.date_from, f.date_to, timezone.now())
+    for g, n in buckets.backlog_by_bucket(tickets, spans).items():
+        _put(table, g, Figure("backlog", n, n, None))
+
+
+def _occupancy_by_bucket(
+    f: KpiFilters, table: Table, calls: QuerySet[PhoneCall], agents: set[int] | None
+) -> None:
+    """Handling of the agents in scope in each day or week / their present time in it."""
+    spans = buckets.buckets(f.group_by, f.date_from, f.date_to, timezone.now())
+    if agents is not None:
+        calls = calls.filter(agent_id__in=agents)
+    handling = buckets.handling_by_bucket(calls, _call_key(f))
+    for g, den in buckets.present_by_bucket(spans, agents).items():
+        num = handling.get(g, 0.0)
+        _put(table, g, Figure("occupancy", num / den, num, den))
 
 
 def _satisfaction(f: KpiFilters, table: Table) -> None:
@@ -427,8 +450,15 @@ def _table(f: KpiFilters, settings: KpiSettings) -> Table:
     table: Table = {}
     _ticket_figures(f, settings, table)
     _call_figures(f, settings, table)
-    _occupancy(f, table)
+    by_time = f.group_by in ("day", "week")
+    if not by_time:
+        _occupancy(f, table)
+    # Satisfaction is asked per group: the days and weeks with tickets or calls, not
+    # every day a backlog or a presence makes a group of (one source call per group).
     _satisfaction(f, table)
+    if by_time:
+        _occupancy(f, table)
+        _bucket_backlog(f, table)
     return table
 
 
