@@ -23,6 +23,16 @@ from ..models import PresenceSpan
 PRESENT = ("available", "busy")
 
 
+def local_date(value: Any) -> Any:
+    """A day or week group key as the local date it starts: TruncWeek gives a datetime
+    (aware on PostgreSQL, whose TruncDate of it is the UTC day: Sunday in Paris)."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(timezone.get_current_timezone())
+        return value.date()
+    return value
+
+
 def buckets(
     group_by: str, date_from: dt.date, date_to: dt.date, now: dt.datetime
 ) -> list[tuple[dt.date, dt.datetime, dt.datetime]]:
@@ -100,6 +110,6 @@ def handling_by_bucket(calls: QuerySet[Any], key: Any) -> dict[dt.date, float]:
     )
     out: dict[dt.date, float] = {}
     for g, h in rows:
-        day = g.date() if isinstance(g, dt.datetime) else g
+        day = local_date(g)
         out[day] = out.get(day, 0.0) + float(h or 0)
     return out

@@ -104,7 +104,7 @@ def _time_key(kind: str, path: str) -> Any:
     zone = timezone.get_current_timezone()
     if kind == "day":
         return TruncDate(path, tzinfo=zone)
-    return TruncDate(TruncWeek(path, tzinfo=zone), tzinfo=zone)
+    return TruncWeek(path, tzinfo=zone)  # a datetime: _grouped makes it the local Monday
 
 
 TICKET_DIMS = {
@@ -165,7 +165,8 @@ def _grouped(qs: QuerySet[Any], key: Any, **aggregates: Any) -> dict[Any, dict[s
     qs = qs.order_by()
     if key is None:
         return {None: qs.aggregate(**aggregates)}
-    return {row["g"]: row for row in qs.annotate(g=key).values("g").annotate(**aggregates)}
+    rows = qs.annotate(g=key).values("g").annotate(**aggregates)
+    return {buckets.local_date(row["g"]): row for row in rows}
 
 
 Table = dict[Any, dict[str, Figure]]
@@ -195,6 +196,7 @@ def _ticket_figures(f: KpiFilters, settings: KpiSettings, table: Table) -> None:
         for g, (n, (median, p90)) in grouped_percentiles(
             period, key, field_name, (0.5, 0.9)
         ).items():
+            g = buckets.local_date(g)
             _put(table, g, Figure(ids[0], median, None, n))
             _put(table, g, Figure(ids[1], p90, None, n))
 

@@ -150,6 +150,8 @@ def test_backlog_and_occupancy_per_day_and_week_equal_each_period_on_its_own(wee
     )
     result = kpis_compute(filters)
     groups = {g["key"]: g["figures"] for g in result.groups}
+    if group_by == "week":  # the local Monday, on PostgreSQL too (not the UTC Sunday)
+        assert {dt.date.fromisoformat(k).weekday() for k in groups} == {0}
     checked = 0
     for key, got in groups.items():
         start = max(dt.date.fromisoformat(key), filters.date_from)

@@ -149,3 +149,35 @@ def test_copying_keeps_the_wall_clock_across_a_time_change(rota):
     services.shifts_copy_week(actor=rota.supervisor, week_start=dt.date(2026, 10, 26))
     copied = Shift.objects.order_by("-starts_at").first()
     assert copied.starts_at == dt.datetime(2026, 10, 26, 9, tzinfo=PARIS)  # UTC+1 now
+
+
+def test_the_admin_checks_and_saves_through_the_rota_services(client, rota):
+    from accounts.tests.factories import UserFactory
+
+    admin_user = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin_user)
+    first = _shift(rota, at(16, 9), at(16, 13))
+    data = {
+        "agent": rota.agent.pk,
+        "team": rota.team.pk,
+        "queue": "",
+        "starts_at_0": "16/11/2026",
+        "starts_at_1": "12:00",
+        "ends_at_0": "16/11/2026",
+        "ends_at_1": "15:00",
+        "break_minutes": "0",
+    }
+    refused = client.post("/admin/quality/shift/add/", data)
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["starts_at"]
+    assert Shift.objects.count() == 1
+    data.update(starts_at_1="13:00", ends_at_1="17:00")
+    saved = client.post("/admin/quality/shift/add/", data)
+    assert saved.status_code == 302
+    new = Shift.objects.exclude(pk=first.pk).get()
+    assert (new.starts_at, new.created_by) == (at(16, 13), admin_user)
+    data.update(break_minutes="300")
+    changed = client.post(f"/admin/quality/shift/{new.pk}/change/", data)
+    assert changed.context["adminform"].form.errors["break_minutes"]
+    assert client.post(f"/admin/quality/shift/{new.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert list(Shift.objects.all()) == [first]
