@@ -190,8 +190,10 @@ class ShiftDetailView(BaseAPIView):
         targets = selectors.shift_targets(
             agent_id=ids.get("agent"), team_id=ids.get("team"), queue_id=ids.get("queue")
         )
-        if "queue" in ids and ids["queue"] is None:
-            targets["queue"] = None
+        if ids.get("queue", "") is None or (
+            serializer_class is serializers.ShiftInputSerializer and "queue" not in ids
+        ):
+            targets["queue"] = None  # PUT replaces: no queue given is the whole team
         shift = services.shift_update(actor=self.actor, shift=shift, **targets, **data)
         return Response(serializers.ShiftSerializer(shift).data)
 

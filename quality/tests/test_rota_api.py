@@ -133,6 +133,9 @@ def test_create_change_and_delete(rota):
     put = client.put(detail, _body(rota, queue=None, break_minutes=0), format="json")
     assert put.status_code == 200
     assert put.json()["queue"] is None
+    client.patch(detail, {"queue": rota.queue.pk}, format="json")
+    body_without_queue = {k: v for k, v in _body(rota).items() if k != "queue"}
+    assert client.put(detail, body_without_queue, format="json").json()["queue"] is None
     assert client.delete(detail).status_code == 204
     assert not Shift.objects.filter(pk=body["id"]).exists()
 
