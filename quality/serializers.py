@@ -90,6 +90,9 @@ class PlanQuerySerializer(serializers.Serializer):
     )
     weeks = serializers.IntegerField(min_value=1, max_value=26, required=False, default=4)
 
+    def validate_week(self, value: Any) -> Any:
+        return _week_in_range(value)
+
 
 class PlanRowSerializer(serializers.Serializer):
     day = serializers.DateField()
@@ -169,6 +172,11 @@ class ShiftQuerySerializer(serializers.Serializer):
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name in ("from", "to"):
+            try:
+                _week_in_range(attrs.get(name))
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({name: exc.detail}) from exc
         if attrs.get("from") and attrs.get("to") and attrs["to"] < attrs["from"]:
             raise serializers.ValidationError({"to": _("The end is before the start.")})
         return attrs
@@ -199,6 +207,14 @@ class ShiftCopySerializer(serializers.Serializer):
         required=False,
         help_text=_("Default: every team you schedule."),
     )
+
+
+def _week_in_range(value: Any) -> Any:
+    from .services.rota import FIRST_DAY, LAST_DAY, date_range_error
+
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        raise serializers.ValidationError(date_range_error())
+    return value
 
 
 class ShiftCopyResultSerializer(serializers.Serializer):

@@ -28,6 +28,9 @@ from ..selectors import supervision_scope
 
 MAX_SHIFT_HOURS = 16
 MAX_COPY = 1000  # shifts copied at once: a week of a large floor
+# Dates a rota may hold: a week's arithmetic near datetime's limits would overflow.
+FIRST_DAY = dt.date(2000, 1, 3)
+LAST_DAY = dt.date(2099, 12, 27)
 
 ERROR_ENDS_BEFORE = _("The shift must end after it starts.")
 ERROR_TOO_LONG = _("A shift lasts at most %(hours)s hours.")
@@ -36,6 +39,7 @@ ERROR_OVERLAP = _("This agent already has a shift from %(start)s to %(end)s.")
 ERROR_NOT_MEMBER = _("This agent is not an active member of the team.")
 ERROR_QUEUE_TEAM = _("This queue is not one of the team's.")
 ERROR_TEAM = _("Unknown team.")
+ERROR_DATE_RANGE = _("Choose a date between %(first)s and %(last)s.")
 ERROR_COPY_TOO_MANY = _("At most %(limit)s shifts can be copied at once.")
 
 
@@ -57,6 +61,11 @@ def _validate(
     break_minutes: int,
 ) -> None:
     errors: dict[str, Any] = {}
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not FIRST_DAY <= moment.date() <= LAST_DAY:
+            errors[name] = date_range_error()
+    if errors:
+        raise ValidationError(errors)
     if ends_at <= starts_at:
         errors["ends_at"] = ERROR_ENDS_BEFORE
     elif ends_at - starts_at > dt.timedelta(hours=MAX_SHIFT_HOURS):
@@ -69,6 +78,16 @@ def _validate(
         errors["agent"] = ERROR_NOT_MEMBER
     if errors:
         raise ValidationError(errors)
+
+
+def date_range_error() -> str:
+    return str(ERROR_DATE_RANGE % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()})
+
+
+def week_in_range(day: dt.date) -> None:
+    """A week asked of the rota or the plan: a 400 outside the dates a rota may hold."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError({"week": date_range_error()})
 
 
 def _refuse_overlap(
@@ -193,6 +212,7 @@ def shifts_copy_week(
         raise PermissionDenied
     if team is not None:
         _check_team(actor, team)
+    week_in_range(week_start)
     week_start = week_start - dt.timedelta(days=week_start.weekday())
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(week_start, dt.time.min, tzinfo=zone)

@@ -159,6 +159,8 @@ def test_create_change_and_delete(rota):
         ({"agent": "<script>alert(1)</script>"}, "agent"),
         ({"agent": None}, "agent"),
         ({"surprise": 1}, "surprise"),
+        ({"starts_at": "9999-12-31T20:00:00Z", "ends_at": "9999-12-31T22:00:00Z"}, "starts_at"),
+        ({"starts_at": "0001-01-01T00:00:00Z", "ends_at": "0001-01-01T02:00:00Z"}, "starts_at"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(rota, changes, field):
@@ -189,8 +191,16 @@ def test_bad_list_filters_are_400s(rota):
         {"from": "2026-13-01"},
         {"from": "2026-11-20", "to": "2026-11-01"},
         {"team": 2**70},
+        {"to": "9999-12-31"},
+        {"from": "0001-01-01"},
     ):
         assert client.get(reverse("api-shifts"), params).status_code == 400
+    for week in ("9999-12-31", "0001-01-01"):
+        copy = client.post(reverse("api-shifts-copy-week"), {"week": week}, format="json")
+        assert copy.status_code == 400
+        assert "week" in copy.json()
+        plan = client.get(reverse("api-staffing-plan"), {"queue": rota.queue.pk, "week": week})
+        assert plan.status_code == 400
 
 
 def test_copy_week(rota):

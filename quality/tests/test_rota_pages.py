@@ -151,6 +151,23 @@ def test_bad_input_on_the_form_is_refused_and_writes_nothing(client, rota, chang
     assert plain.status_code == 400
 
 
+def test_odd_weeks_and_teams_in_the_query_string_fall_back_to_this_week(client, rota):
+    client.force_login(rota.supervisor)
+    for params in (
+        {"week": "9999-12-31"},
+        {"week": "0001-01-01"},
+        {"week": "<b>"},
+        {"team": "9" * 30},
+        {"week": "2026-02-30"},
+    ):
+        assert client.get(reverse("quality:rota"), params).status_code == 200
+    staffing = client.get(reverse("quality:staffing"), {"week": "9999-12-31"})
+    assert staffing.status_code == 200
+    far = client.post(reverse("quality:rota_copy"), {"week": "9999-12-31"}, **HTMX)
+    assert far.status_code == 422
+    assert Shift.objects.count() == 3
+
+
 def test_changing_and_removing_a_shift(client, rota):
     client.force_login(rota.supervisor)
     url = reverse("quality:shift_edit", args=[rota.shift.pk])

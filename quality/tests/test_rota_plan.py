@@ -96,9 +96,14 @@ def test_the_plan_makes_the_same_queries_whatever_the_number_of_shifts(rota):
     assert count() == few <= 6
 
 
-def test_the_plan_page_and_api_show_scheduled_against_needed(client, rota):
+def test_the_plan_page_and_api_show_scheduled_against_needed(
+    client, rota, django_assert_max_num_queries
+):
     client.force_login(rota.supervisor)
-    page = client.get(reverse("quality:staffing"), {"queue": rota.queue.pk, "week": "2026-11-18"})
+    with django_assert_max_num_queries(25):
+        page = client.get(
+            reverse("quality:staffing"), {"queue": rota.queue.pk, "week": "2026-11-18"}
+        )
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-slot="2026-11-16T10:30"' in html

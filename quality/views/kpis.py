@@ -19,6 +19,7 @@ from ..forms import ErlangForm, KpiFilterForm
 from ..kpis.exports import kpis_csv, kpis_xlsx
 from ..kpis.formulas import FORMULAS
 from ..permissions import OWN_FIGURES, SUPERVISION
+from ..services.rota import FIRST_DAY, LAST_DAY
 from ..staffing.erlang import erlang_c
 from ..staffing.plan import current_shrinkage, staffing_plan
 
@@ -103,6 +104,8 @@ def staffing(request: AuthenticatedHtmxRequest) -> HttpResponse:
         week = dt.date.fromisoformat(raw_week) if len(raw_week) == 10 else None
     except ValueError:
         week = None
+    if week is not None and not FIRST_DAY <= week <= LAST_DAY:
+        week = None  # a week no history or rota can hold: the default
     week = week or timezone.localdate() + dt.timedelta(days=7)
     if chosen is not None:
         plan = staffing_plan(queue_id=chosen.pk, week_start=week)

@@ -24,6 +24,7 @@ from accounts.roles import has_role
 from .. import selectors, services
 from ..forms import RotaCopyForm, ShiftForm
 from ..permissions import OWN_FIGURES, SUPERVISION
+from ..services import rota as rota_services
 
 
 def _week(raw: str | None) -> dt.date:
@@ -31,6 +32,8 @@ def _week(raw: str | None) -> dt.date:
         day = dt.date.fromisoformat(raw) if raw and len(raw) == 10 else timezone.localdate()
     except ValueError:
         day = timezone.localdate()
+    if not rota_services.FIRST_DAY <= day <= rota_services.LAST_DAY:
+        day = timezone.localdate()  # a week the rota cannot hold: this one
     return day - dt.timedelta(days=day.weekday())
 
 
@@ -175,14 +178,15 @@ def rota_copy(request: AuthenticatedHtmxRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a week to fill."))
         return _answer(request, _week(None), None, status=400)
-    week = _week(form.cleaned_data["week"].isoformat())
+    day = form.cleaned_data["week"]  # the service refuses a week the rota cannot hold
+    week = _week(day.isoformat())
     team_id = form.cleaned_data.get("team")
     team = next((t for t in selectors.rota_teams(user=request.user) if t.pk == team_id), None)
     if team_id and team is None:
         messages.error(request, _("Unknown team."))
         return _answer(request, week, None, status=400)
     try:
-        copied, skipped = services.shifts_copy_week(actor=request.user, week_start=week, team=team)
+        copied, skipped = services.shifts_copy_week(actor=request.user, week_start=day, team=team)
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
