@@ -35,6 +35,7 @@ from .. import registry
 from ..models import KpiSettings, PresenceSpan, TicketFact
 from . import buckets
 from .formulas import FORMULAS
+from .labels import group_labels, key_out
 from .percentiles import grouped_percentiles
 
 GROUP_BY = ("queue", "team", "agent", "channel", "day", "week")
@@ -475,32 +476,8 @@ def kpis_compute(filters: KpiFilters) -> KpiResult:
         labels = group_labels(filters.group_by, list(table))
         for g in sorted(table, key=lambda k: str(labels.get(k, k)) if k is not None else ""):
             result.groups.append(
-                {"key": _key_out(g), "label": labels.get(g, str(g)), "figures": table[g]}
+                {"key": key_out(g), "label": labels.get(g, str(g)), "figures": table[g]}
             )
         if filters.group_by in ("day", "week"):
             result.groups.sort(key=lambda r: str(r["key"]))
     return result
-
-
-def _key_out(key: Any) -> Any:
-    if isinstance(key, dt.datetime):
-        return key.date().isoformat()
-    if isinstance(key, dt.date):
-        return key.isoformat()
-    return key
-
-
-def group_labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
-    from accounts.models import Team, User
-    from tickets.models import Queue
-
-    ids = [k for k in keys if k is not None]
-    if group_by == "queue":
-        return {pk: name for pk, name in Queue.objects.filter(pk__in=ids).values_list("pk", "name")}
-    if group_by == "team":
-        return {pk: name for pk, name in Team.objects.filter(pk__in=ids).values_list("pk", "name")}
-    if group_by == "agent":
-        return {u.pk: u.get_full_name() or u.email for u in User.objects.filter(pk__in=ids)}
-    if group_by == "channel":
-        return {k: str(Ticket.Channel(k).label) for k in ids if k in Ticket.Channel.values}
-    return {k: _key_out(k) for k in ids}
