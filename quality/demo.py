@@ -1,5 +1,6 @@
 """Supervision's demo data: a month of phone history on the queues with lines, the
-agents' presence on working days, thresholds, shrinkage, and the ticket facts."""
+agents' presence on working days, thresholds, shrinkage, the ticket facts, and a rota
+for this week and the next (so the staffing plan shows gaps and surpluses)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,50 @@ from telephony.models import PhoneCall
 from tickets.models import Queue, Ticket
 
 from .kpis.facts import facts_refresh
-from .models import KpiSettings, PresenceSpan, QueueThreshold, ShrinkageFactor
+from .models import KpiSettings, PresenceSpan, QueueThreshold, Shift, ShrinkageFactor
 
 DAYS = 30
 
 
+def seed_rota(ctx: DemoContext) -> int:
+    """Weekdays of this week and the next: each member of a phone queue's team on an
+    early (08:00-16:00) or late (10:00-18:00) shift with a 45-minute break, one of them
+    off each day, so that the busy half hours come out short and the quiet ones over.
+    The shifts follow the rota's rules by construction (members, no overlap, 8 h)."""
+    if Shift.objects.exists():
+        return 0
+    rng = ctx.rng
+    zone = timezone.get_current_timezone()
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    teams = {q.team for q in Queue.objects.filter(phone_lines__isnull=False).select_related("team")}
+    shifts: list[Shift] = []
+    for team in sorted(teams, key=lambda t: t.pk):
+        members = list(team.members.filter(is_active=True).order_by("pk"))
+        for offset in range(14):
+            day = monday + dt.timedelta(days=offset)
+            if day.weekday() >= 5 or not members:
+                continue
+            off = rng.randrange(len(members)) if len(members) > 1 else None
+            for i, agent in enumerate(members):
+                if i == off:
+                    continue
+                hour = 8 if (i + offset) % 2 else 10
+                start = dt.datetime.combine(day, dt.time(hour), tzinfo=zone)
+                shifts.append(
+                    Shift(
+                        agent=agent,
+                        team=team,
+                        starts_at=start,
+                        ends_at=start + dt.timedelta(hours=8),
+                        break_minutes=45,
+                    )
+                )
+    Shift.objects.bulk_create(shifts)
+    return len(shifts)
+
+
 def seed_supervision(ctx: DemoContext) -> None:
+    ctx.log(f"supervision: {seed_rota(ctx)} shifts on the rota")
     if PhoneCall.objects.filter(external_id__startswith="hist-").exists():
         ctx.log("supervision history already present")
         return

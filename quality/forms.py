@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Team, User
+from tickets.models import Queue
 
-from .services import BULK_LIMIT
+from .services.live import BULK_LIMIT
 
 
 class ReassignForm(forms.Form):
@@ -99,3 +100,46 @@ class ErlangForm(forms.Form):
         label=_("Service level target (%)"), min_value=1, max_value=99, initial=80
     )
     target_s = forms.IntegerField(label=_("Within (s)"), min_value=0, max_value=3600, initial=20)
+
+
+class ShiftForm(forms.Form):
+    """Add or change a shift on the rota page: the same fields as POST /api/v1/shifts/."""
+
+    agent = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.none())
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    queue = forms.ModelChoiceField(
+        label=_("Queue"),
+        queryset=Queue.objects.none(),
+        required=False,
+        empty_label=_("Any queue of the team"),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    break_minutes = forms.IntegerField(
+        label=_("Break (minutes)"), min_value=0, max_value=16 * 60, initial=0, required=False
+    )
+
+    def __init__(self, *args: Any, teams: list[Any], agents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = agents
+        self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
+        self.fields["queue"].queryset = Queue.objects.filter(team__in=teams).order_by("name")
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].widget.format = "%Y-%m-%dT%H:%M"
+        for name, field in self.fields.items():
+            css = "form-select" if name in ("agent", "team", "queue") else "form-control"
+            field.widget.attrs["class"] = f"{css} {css}-sm"
+
+    def as_values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["break_minutes"] = data.get("break_minutes") or 0
+        return data
+
+
+class RotaCopyForm(forms.Form):
+    week = forms.DateField(label=_("Week"))
+    team = forms.IntegerField(label=_("Team"), min_value=1, max_value=2**31 - 1, required=False)

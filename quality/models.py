@@ -178,3 +178,61 @@ class ShrinkageFactor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.percent} %)"
+
+
+class Shift(models.Model):
+    """One scheduled stretch of an agent (the rota): on a team's queues, or on one queue
+    of that team. Overlaps of the same agent are refused by the services (under a lock
+    on the agent's row), as are ends before starts and shifts over MAX_SHIFT_HOURS."""
+
+    agent = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="quality_shifts",
+    )
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="+"
+    )
+    queue = models.ForeignKey(
+        "tickets.Queue",
+        verbose_name=_("queue"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: any queue of the team."),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    break_minutes = models.PositiveSmallIntegerField(_("break (minutes)"), default=0)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        ordering = ["starts_at", "agent_id"]
+        indexes = [
+            models.Index(fields=["agent", "starts_at"], name="quality_shift_agent_idx"),
+            models.Index(fields=["team", "starts_at"], name="quality_shift_team_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="quality_shift_ends_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%H:%M}"
+
+    @property
+    def length_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
@@ -17,6 +19,7 @@ from tickets.models import Queue
 from .kpis.engine import Figure, KpiFilters, KpiResult, kpis_compute
 from .kpis.formulas import FORMULAS
 from .kpis.periods import period_bounds
+from .models import Shift
 
 ERROR_QUEUE = _("Unknown queue.")
 ERROR_TEAM = _("Unknown team.")
@@ -153,3 +156,150 @@ def plan_queue_for(*, user: User, queue_id: int | None) -> Queue:
     if queue is None:
         raise Http404(ERROR_QUEUE)
     return queue
+
+
+@dataclass(frozen=True)
+class ShiftFilters:
+    """The rota's filters (the page and GET /api/v1/shifts/ build the same object).
+    `queue`: the shifts serving that queue (on it, or team-wide on its team)."""
+
+    agent_id: int | None = None
+    team_id: int | None = None
+    queue_id: int | None = None
+    date_from: dt.date | None = None  # shifts ending on or after this day
+    date_to: dt.date | None = None  # shifts starting on or before this day
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def shifts_visible_to(*, user: User) -> QuerySet[Shift]:
+    """Admins: every shift; supervisors: their teams'; agents: their own; others: 403."""
+    scope = supervision_scope(user=user)
+    qs = Shift.objects.select_related("agent", "team", "queue")
+    if scope.own_agent_id is not None:
+        return qs.filter(agent_id=scope.own_agent_id)
+    if scope.team_ids is not None:
+        return qs.filter(team_id__in=scope.team_ids)
+    return qs
+
+
+def shift_list(*, user: User, filters: ShiftFilters) -> QuerySet[Shift]:
+    qs = shifts_visible_to(user=user)
+    if filters.agent_id:
+        qs = qs.filter(agent_id=filters.agent_id)
+    if filters.team_id:
+        qs = qs.filter(team_id=filters.team_id)
+    if filters.queue_id:
+        team_id = Queue.objects.filter(pk=filters.queue_id).values_list("team_id", flat=True)
+        qs = qs.filter(Q(queue_id=filters.queue_id) | Q(queue__isnull=True, team_id__in=team_id))
+    if filters.date_from:
+        qs = qs.filter(ends_at__gt=_day_start(filters.date_from))
+    if filters.date_to:
+        qs = qs.filter(starts_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
+    return qs.order_by("starts_at", "agent_id", "pk")
+
+
+def shift_get_for_user(*, user: User, pk: int) -> Shift:
+    """A shift the user may see, or 404."""
+    shift = shifts_visible_to(user=user).filter(pk=pk).first()
+    if shift is None:
+        raise Http404
+    return shift
+
+
+def rota_teams(*, user: User) -> list[Team]:
+    """The teams a user schedules (supervisors: theirs; admins: every team with queues)."""
+    scope = supervision_scope(user=user)
+    if not scope.is_supervision:
+        return []
+    teams = Team.objects.order_by("name")
+    if scope.team_ids is not None:
+        return list(teams.filter(pk__in=scope.team_ids))
+    return list(teams.filter(queues__isnull=False).distinct())
+
+
+def rota_agents(*, teams: list[Team]) -> QuerySet[User]:
+    """The active members of those teams: who may be scheduled."""
+    return (
+        User.objects.filter(is_active=True, teams__in=teams)
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+def shift_targets(
+    *, agent_id: int | None, team_id: int | None, queue_id: int | None
+) -> dict[str, Any]:
+    """The agent, team and queue an API body names, as objects; an unknown id is a 400 on
+    its field (whether the actor schedules that team is the service's check)."""
+    found: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    for name, model, pk, message in (
+        ("agent", User, agent_id, ERROR_AGENT),
+        ("team", Team, team_id, ERROR_TEAM),
+        ("queue", Queue, queue_id, ERROR_QUEUE),
+    ):
+        if pk is None:
+            continue
+        obj = model.objects.filter(pk=pk).first()
+        if obj is None:
+            errors[name] = message
+        found[name] = obj
+    if errors:
+        raise ValidationError(errors)
+    return found
+
+
+MY_FIGURES = ("first_response_median", "sla_first_response", "sla_resolution")
+
+
+def my_figures(*, user: User) -> dict[str, Any]:
+    """An agent's own figures for their workspace: today and this week, computed by the
+    KPI engine forced to agent=them (two runs of it), and their open load against cap.
+    Tickets resolved is the engine's resolution-time count (its denominator); CSAT shows
+    only when a satisfaction source is registered, as everywhere else."""
+    from . import registry
+    from .live.figures import agent_load
+
+    today = timezone.localdate()
+    ids = MY_FIGURES + (("csat",) if registry.has_satisfaction_source() else ())
+    periods = []
+    for key, start in (("today", today), ("week", today - dt.timedelta(days=today.weekday()))):
+        result = kpis_compute(KpiFilters(date_from=start, date_to=today, agent_ids=(user.pk,)))
+        periods.append((key, result.figures))
+    rows = [
+        {
+            "id": "resolved",
+            "label": _("Tickets resolved"),
+            "cells": [
+                {
+                    "period": key,
+                    "value": int(figures["resolution_median"].denominator or 0)
+                    if "resolution_median" in figures
+                    else 0,
+                }
+                for key, figures in periods
+            ],
+        }
+    ]
+    for kpi in ids:
+        rows.append(
+            {
+                "id": kpi,
+                "label": FORMULAS[kpi].label,
+                "cells": [
+                    {"period": key, "figure": figures[kpi].as_dict() if kpi in figures else None}
+                    for key, figures in periods
+                ],
+            }
+        )
+    load, cap = agent_load(user.pk)
+    return {
+        "periods": [key for key, _figures in periods],
+        "rows": rows,
+        "load": load,
+        "cap": cap,
+        "over_cap": cap is not None and load >= cap,
+    }

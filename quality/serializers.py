@@ -90,6 +90,9 @@ class PlanQuerySerializer(serializers.Serializer):
     )
     weeks = serializers.IntegerField(min_value=1, max_value=26, required=False, default=4)
 
+    def validate_week(self, value: Any) -> Any:
+        return _week_in_range(value)
+
 
 class PlanRowSerializer(serializers.Serializer):
     day = serializers.DateField()
@@ -100,6 +103,12 @@ class PlanRowSerializer(serializers.Serializer):
     service_level = serializers.FloatField(source="result.service_level")
     average_wait_s = serializers.FloatField(source="result.average_wait_s")
     occupancy = serializers.FloatField(source="result.occupancy")
+    needed = serializers.IntegerField(help_text=_("Agents needed (Erlang C, before shrinkage)."))
+    scheduled = serializers.FloatField(
+        help_text=_("Agents scheduled in the interval (the rota), breaks taken pro rata.")
+    )
+    gap = serializers.FloatField(help_text=_("Scheduled - needed: negative when short."))
+    level = serializers.CharField(help_text=_("danger: short; warning: 2+ over; success."))
 
 
 class PlanSerializer(serializers.Serializer):
@@ -140,3 +149,87 @@ class LiveSerializer(serializers.Serializer):
     queues = LiveRowSerializer(many=True)
     teams = LiveRowSerializer(many=True)
     agents = LiveAgentSerializer(many=True)
+
+
+class ShiftQuerySerializer(serializers.Serializer):
+    agent = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    team = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    queue = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text=_("The shifts serving the queue: on it, or team-wide on its team."),
+    )
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(
+            required=False, label=_("from"), help_text=_("Shifts ending on or after this day.")
+        )
+        fields["to"] = serializers.DateField(
+            required=False, label=_("to"), help_text=_("Shifts starting on or before this day.")
+        )
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name in ("from", "to"):
+            try:
+                _week_in_range(attrs.get(name))
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({name: exc.detail}) from exc
+        if attrs.get("from") and attrs.get("to") and attrs["to"] < attrs["from"]:
+            raise serializers.ValidationError({"to": _("The end is before the start.")})
+        return attrs
+
+
+class ShiftInputSerializer(serializers.Serializer):
+    agent = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    team = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    queue = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    break_minutes = serializers.IntegerField(min_value=0, max_value=16 * 60, required=False)
+
+
+class ShiftPatchSerializer(ShiftInputSerializer):
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.required = False
+        return fields
+
+
+class ShiftCopySerializer(serializers.Serializer):
+    week = serializers.DateField(help_text=_("Any day of the week to fill from the one before."))
+    team = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text=_("Default: every team you schedule."),
+    )
+
+
+def _week_in_range(value: Any) -> Any:
+    from .services.rota import FIRST_DAY, LAST_DAY, date_range_error
+
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        raise serializers.ValidationError(date_range_error())
+    return value
+
+
+class ShiftCopyResultSerializer(serializers.Serializer):
+    copied = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+
+
+class ShiftSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    agent = serializers.IntegerField(source="agent_id")
+    agent_name = serializers.CharField(source="agent.__str__")
+    team = serializers.IntegerField(source="team_id")
+    team_name = serializers.CharField(source="team.name")
+    queue = serializers.IntegerField(source="queue_id", allow_null=True)
+    queue_name = serializers.CharField(source="queue.name", allow_null=True, default=None)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    break_minutes = serializers.IntegerField()

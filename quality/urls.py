@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import kpis, live
+from .views import kpis, live, rota
 
 app_name = "quality"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("supervision/kpis/", kpis.kpis, name="kpis"),
     path("supervision/staffing/", kpis.staffing, name="staffing"),
     path("supervision/reports/", kpis.reports, name="reports"),
+    path("supervision/rota/", rota.rota, name="rota"),
+    path("supervision/rota/new/", rota.shift_new, name="shift_new"),
+    path("supervision/rota/copy/", rota.rota_copy, name="rota_copy"),
+    path("supervision/rota/<int:pk>/", rota.shift_edit, name="shift_edit"),
+    path("supervision/rota/<int:pk>/delete/", rota.shift_delete, name="shift_delete"),
 ]

@@ -34,6 +34,7 @@ _TAGS = {
     "kpis": _("Service indicators for supervisors."),
     "live": _("The live view of queues and teams."),
     "staffing": _("Staffing forecasts of the queues."),
+    "shifts": _("The rota: the agents' scheduled shifts."),
     "telephony": _("Calls from the telephony platform (integration)."),
     "telework": _("Telework agreements, equipment and the reserve pool."),
     "triage": _("Emotion triage of incoming messages."),

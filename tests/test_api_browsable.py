@@ -126,6 +126,7 @@ OBJECT_FOR: dict[str, Callable[[World], Any]] = {
     # The world's ticket was opened for a customer: triage scored its first message.
     "api-triage-correct": lambda w: w.ticket.assessments.get(),
     "api-survey": lambda w: _survey(),
+    "api-shift": lambda w: _shift(w),
 }
 
 
@@ -141,6 +142,21 @@ def _bloctel() -> Any:
     from campaigns.models import BloctelNumber
 
     return BloctelNumber.objects.get_or_create(number="+33199000002")[0]
+
+
+def _shift(w: World) -> Any:
+    """A shift on the world's desk team, for an agent of it (the admin reads every shift)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from quality.models import Shift
+
+    agent = w.queue.team.members.first()
+    start = timezone.now() + dt.timedelta(days=1)
+    return Shift.objects.create(
+        agent=agent, team=w.queue.team, starts_at=start, ends_at=start + dt.timedelta(hours=8)
+    )
 
 
 def _survey() -> Any:

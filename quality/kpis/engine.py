@@ -33,7 +33,9 @@ from tickets.models import Ticket
 
 from .. import registry
 from ..models import KpiSettings, PresenceSpan, TicketFact
+from . import buckets
 from .formulas import FORMULAS
+from .labels import group_labels, key_out
 from .percentiles import grouped_percentiles
 
 GROUP_BY = ("queue", "team", "agent", "channel", "day", "week")
@@ -103,7 +105,7 @@ def _time_key(kind: str, path: str) -> Any:
     zone = timezone.get_current_timezone()
     if kind == "day":
         return TruncDate(path, tzinfo=zone)
-    return TruncDate(TruncWeek(path, tzinfo=zone), tzinfo=zone)
+    return TruncWeek(path, tzinfo=zone)  # a datetime: _grouped makes it the local Monday
 
 
 TICKET_DIMS = {
@@ -164,7 +166,8 @@ def _grouped(qs: QuerySet[Any], key: Any, **aggregates: Any) -> dict[Any, dict[s
     qs = qs.order_by()
     if key is None:
         return {None: qs.aggregate(**aggregates)}
-    return {row["g"]: row for row in qs.annotate(g=key).values("g").annotate(**aggregates)}
+    rows = qs.annotate(g=key).values("g").annotate(**aggregates)
+    return {buckets.local_date(row["g"]): row for row in rows}
 
 
 Table = dict[Any, dict[str, Figure]]
@@ -194,6 +197,7 @@ def _ticket_figures(f: KpiFilters, settings: KpiSettings, table: Table) -> None:
         for g, (n, (median, p90)) in grouped_percentiles(
             period, key, field_name, (0.5, 0.9)
         ).items():
+            g = buckets.local_date(g)
             _put(table, g, Figure(ids[0], median, None, n))
             _put(table, g, Figure(ids[1], p90, None, n))
 
@@ -251,7 +255,7 @@ def _ticket_figures(f: KpiFilters, settings: KpiSettings, table: Table) -> None:
             )
             _put(table, g, Figure("fcr", _ratio(row["fcr"], row["den"]), row["fcr"], row["den"]))
 
-    if f.group_by not in ("day", "week"):
+    if f.group_by not in ("day", "week"):  # per day or week: _bucket_backlog
         at_end = min(end, now)
         open_at_end = tickets.filter(created_at__lt=at_end).exclude(
             Q(resolved_at__lt=at_end) | Q(closed_at__lt=at_end)
@@ -324,8 +328,6 @@ def _available_seconds(f: KpiFilters, agent_ids: set[int] | None) -> dict[int, f
 
 
 def _occupancy(f: KpiFilters, table: Table) -> None:
-    if f.group_by not in ("", "agent", "team", "queue", "channel"):
-        return
     if f.channel and f.channel != Ticket.Channel.PHONE:
         return
     from accounts.models import Team
@@ -349,6 +351,9 @@ def _occupancy(f: KpiFilters, table: Table) -> None:
                 members.setdefault(team_id, set()).add(user_id)
         team_members = set().union(*members.values()) if members else set()
         agents = team_members if agents is None else agents & team_members
+    if f.group_by in ("day", "week"):
+        _occupancy_by_bucket(f, table, calls, agents)
+        return
     available = _available_seconds(f, agents)
 
     def put(group: Any, user_ids: set[int] | None) -> None:
@@ -375,6 +380,27 @@ def _occupancy(f: KpiFilters, table: Table) -> None:
             "pk", "team_id"
         ):
             put(queue_id, members[team_id])
+
+
+def _bucket_backlog(f: KpiFilters, table: Table) -> None:
+    """Each day's or week's backlog, read at its end."""
+    tickets = _scope_tickets(Ticket.objects.filter(merged_into__isnull=True), f, "")
+    spans = buckets.buckets(f.group_by, f.date_from, f.date_to, timezone.now())
+    for g, n in buckets.backlog_by_bucket(tickets, spans).items():
+        _put(table, g, Figure("backlog", n, n, None))
+
+
+def _occupancy_by_bucket(
+    f: KpiFilters, table: Table, calls: QuerySet[PhoneCall], agents: set[int] | None
+) -> None:
+    """Handling of the agents in scope in each day or week / their present time in it."""
+    spans = buckets.buckets(f.group_by, f.date_from, f.date_to, timezone.now())
+    if agents is not None:
+        calls = calls.filter(agent_id__in=agents)
+    handling = buckets.handling_by_bucket(calls, _call_key(f))
+    for g, den in buckets.present_by_bucket(spans, agents).items():
+        num = handling.get(g, 0.0)
+        _put(table, g, Figure("occupancy", num / den, num, den))
 
 
 def _satisfaction(f: KpiFilters, table: Table) -> None:
@@ -427,8 +453,15 @@ def _table(f: KpiFilters, settings: KpiSettings) -> Table:
     table: Table = {}
     _ticket_figures(f, settings, table)
     _call_figures(f, settings, table)
-    _occupancy(f, table)
+    by_time = f.group_by in ("day", "week")
+    if not by_time:
+        _occupancy(f, table)
+    # Satisfaction is asked per group: the days and weeks with tickets or calls, not
+    # every day a backlog or a presence makes a group of (one source call per group).
     _satisfaction(f, table)
+    if by_time:
+        _occupancy(f, table)
+        _bucket_backlog(f, table)
     return table
 
 
@@ -443,32 +476,8 @@ def kpis_compute(filters: KpiFilters) -> KpiResult:
         labels = group_labels(filters.group_by, list(table))
         for g in sorted(table, key=lambda k: str(labels.get(k, k)) if k is not None else ""):
             result.groups.append(
-                {"key": _key_out(g), "label": labels.get(g, str(g)), "figures": table[g]}
+                {"key": key_out(g), "label": labels.get(g, str(g)), "figures": table[g]}
             )
         if filters.group_by in ("day", "week"):
             result.groups.sort(key=lambda r: str(r["key"]))
     return result
-
-
-def _key_out(key: Any) -> Any:
-    if isinstance(key, dt.datetime):
-        return key.date().isoformat()
-    if isinstance(key, dt.date):
-        return key.isoformat()
-    return key
-
-
-def group_labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
-    from accounts.models import Team, User
-    from tickets.models import Queue
-
-    ids = [k for k in keys if k is not None]
-    if group_by == "queue":
-        return {pk: name for pk, name in Queue.objects.filter(pk__in=ids).values_list("pk", "name")}
-    if group_by == "team":
-        return {pk: name for pk, name in Team.objects.filter(pk__in=ids).values_list("pk", "name")}
-    if group_by == "agent":
-        return {u.pk: u.get_full_name() or u.email for u in User.objects.filter(pk__in=ids)}
-    if group_by == "channel":
-        return {k: str(Ticket.Channel(k).label) for k in ids if k in Ticket.Channel.values}
-    return {k: _key_out(k) for k in ids}

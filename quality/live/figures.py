@@ -236,3 +236,13 @@ def _has_presence(user: User) -> bool:
 
 def threshold_metrics() -> list[str]:
     return list(QueueThreshold.Metric.values)
+
+
+def agent_load(user_id: int) -> tuple[int, int | None]:
+    """One agent's open load and cap, by the live view's rule: active tickets assigned to
+    them, against the smallest open-ticket cap of their teams' active queues."""
+    cap = Queue.objects.filter(team__members=user_id, is_active=True).aggregate(
+        cap=Min("agent_open_ticket_cap")
+    )["cap"]
+    load = Ticket.objects.filter(assignee_id=user_id, status__in=Ticket.ACTIVE_STATUSES).count()
+    return load, cap

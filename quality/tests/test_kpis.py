@@ -152,3 +152,47 @@ def test_quality_uses_the_shared_percentile_rule():
     assert percentiles.PercentileCont is relais.percentiles.PercentileCont
     assert percentiles.percentile_cont is relais.percentiles.percentile_cont
     assert "class PercentileCont" not in Path(percentiles.__file__).read_text()
+
+
+@pytest.mark.parametrize("group_by", ["day", "week"])
+def test_backlog_and_occupancy_per_day_and_week_equal_each_period_on_its_own(week, group_by):
+    filters = KpiFilters(
+        date_from=dt.date(2026, 11, 5), date_to=dt.date(2026, 11, 16), group_by=group_by
+    )
+    result = kpis_compute(filters)
+    groups = {g["key"]: g["figures"] for g in result.groups}
+    if group_by == "week":  # the local Monday, on PostgreSQL too (not the UTC Sunday)
+        assert {dt.date.fromisoformat(k).weekday() for k in groups} == {0}
+    checked = 0
+    for key, got in groups.items():
+        start = max(dt.date.fromisoformat(key), filters.date_from)
+        length = 0 if group_by == "day" else 6
+        end = min(dt.date.fromisoformat(key) + dt.timedelta(days=length), filters.date_to)
+        alone = kpis_compute(KpiFilters(date_from=start, date_to=end)).figures
+        for kpi in ("backlog", "occupancy"):
+            if kpi in alone or kpi in got:
+                assert (got[kpi].numerator, got[kpi].denominator) == (
+                    alone[kpi].numerator,
+                    alone[kpi].denominator,
+                ), (key, kpi)
+                checked += 1
+    assert checked >= (8 if group_by == "day" else 3)
+    last = groups["2026-11-16"]  # a Monday: its day and its week
+    assert last["backlog"].value == 1  # T8, still open
+
+
+def test_backlog_and_occupancy_per_day_make_the_same_queries_over_a_year(week):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(date_from):
+        filters = KpiFilters(date_from=date_from, date_to=dt.date(2026, 11, 16), group_by="day")
+        with CaptureQueriesContext(connection) as ctx:
+            result = kpis_compute(filters)
+        return len(ctx.captured_queries), result
+
+    count(dt.date(2026, 11, 1))  # the settings row
+    month, _result = count(dt.date(2026, 11, 1))
+    year, result = count(dt.date(2025, 12, 1))
+    assert year == month <= 40
+    assert len([g for g in result.groups if "backlog" in g["figures"]]) == 351

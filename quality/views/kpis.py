@@ -19,6 +19,7 @@ from ..forms import ErlangForm, KpiFilterForm
 from ..kpis.exports import kpis_csv, kpis_xlsx
 from ..kpis.formulas import FORMULAS
 from ..permissions import OWN_FIGURES, SUPERVISION
+from ..services.rota import FIRST_DAY, LAST_DAY
 from ..staffing.erlang import erlang_c
 from ..staffing.plan import current_shrinkage, staffing_plan
 
@@ -98,8 +99,15 @@ def staffing(request: AuthenticatedHtmxRequest) -> HttpResponse:
     plan = None
     queue_id = request.GET.get("queue", "")
     chosen = next((q for q in queues if str(q.pk) == queue_id), queues[0] if queues else None)
+    raw_week = request.GET.get("week", "")
+    try:
+        week = dt.date.fromisoformat(raw_week) if len(raw_week) == 10 else None
+    except ValueError:
+        week = None
+    if week is not None and not FIRST_DAY <= week <= LAST_DAY:
+        week = None  # a week no history or rota can hold: the default
+    week = week or timezone.localdate() + dt.timedelta(days=7)
     if chosen is not None:
-        week = timezone.localdate() + dt.timedelta(days=7)
         plan = staffing_plan(queue_id=chosen.pk, week_start=week)
     chart = None
     if plan is not None and plan.rows:
@@ -108,7 +116,8 @@ def staffing(request: AuthenticatedHtmxRequest) -> HttpResponse:
             "series": [
                 {"label": _("Contacts"), "data": [round(r.contacts, 1) for r in plan.rows]},
                 {"label": _("Agents needed"), "data": [r.result.agents for r in plan.rows]},
-                {"label": _("Staff with shrinkage"), "data": [r.result.staff for r in plan.rows]},
+                {"label": _("Agents scheduled"), "data": [r.scheduled for r in plan.rows]},
+                {"label": _("Gap (scheduled - needed)"), "data": [r.gap for r in plan.rows]},
             ],
         }
     return render(
@@ -122,6 +131,8 @@ def staffing(request: AuthenticatedHtmxRequest) -> HttpResponse:
             "chosen": chosen,
             "plan": plan,
             "chart": chart,
+            "week": week - dt.timedelta(days=week.weekday()),
+            "this_week": timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday()),
         },
     )
 

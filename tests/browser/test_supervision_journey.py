@@ -1,7 +1,8 @@
 """Supervision journey in Chromium: the supervisor logs in and lands on the live view,
 sees the breached figure turn red as deadlines pass (the page refreshes itself), drills
 into the breached tickets, reassigns two of them from a second tab, and the first tab's
-figures change without a reload."""
+figures change without a reload; then opens the staffing plan and sees the agents
+scheduled against the agents needed, and the rota behind them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from accounts.tests.factories import TeamFactory
+from quality.models import Shift
 from tickets.models import Ticket
 from tickets.tests.factories import QueueFactory, TicketFactory
 
@@ -65,3 +67,24 @@ def test_supervisor_sees_a_breach_turn_red_drills_in_and_reassigns(
     expect(agent_row).to_contain_text("2")
     page.screenshot(path="var/test/supervision-live-after.png")
     screenshots(page, "supervisor")
+
+    # The staffing plan against the rota: Camille on the queue tomorrow 09:00-17:00 with
+    # a 48-minute break shows as 0.9 of an agent scheduled, and no call need: a surplus.
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    start = dt.datetime.combine(tomorrow, dt.time(9), tzinfo=timezone.get_current_timezone())
+    shift = Shift.objects.create(
+        agent=agent,
+        team=team,
+        queue=queue,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=8),
+        break_minutes=48,
+    )
+    page.goto(f"{live_server.url}/supervision/staffing/?queue={queue.pk}&week={tomorrow}")
+    slot = page.locator(f'[data-testid="plan-rows"] tr[data-slot="{tomorrow}T10:00"]')
+    expect(slot.locator("[data-scheduled]")).to_have_text("0,90")
+    expect(slot.locator("[data-needed]")).to_have_text("0")
+    expect(slot.locator("[data-gap]")).to_have_attribute("data-level", "success")
+    page.get_by_test_id("plan-rota-link").click()
+    expect(page.locator(f'[data-shift="{shift.pk}"]')).to_be_visible()
+    page.screenshot(path="var/test/supervision-plan-rota.png")

@@ -15,7 +15,7 @@ from accounts.models import User
 from tickets import services as desk
 from tickets.models import AgentPresence, Ticket
 
-from .models import PresenceSpan
+from ..models import PresenceSpan
 
 ERROR_TOO_MANY = _("Reassign at most %(limit)s tickets at once.")
 ERROR_NO_TICKETS = _("Choose at least one ticket.")
