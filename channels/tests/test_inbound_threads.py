@@ -290,3 +290,27 @@ def test_envelope_recipient_wins_over_to_when_sent_in_bcc(maildesk):
         "En copie cachée.",
     )
     assert processed(raw).ticket.queue == maildesk.other_queue
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", " "])
+def test_gmail_html_only_reply_with_a_no_break_space_before_the_colon_is_stripped(maildesk, space):
+    ticket = processed(raw_mail(*headers(), "", "Premier message.")).ticket
+    html = (
+        "<div>Bonjour,<br><br>C&#39;est bien re&ccedil;u, merci.</div>"
+        '<div class="gmail_quote"><div class="gmail_attr">Le lun. 3 d&eacute;c. 2026 '
+        f"&agrave; 10:00, Support &lt;support@relais.example&gt; a &eacute;crit{space}:"
+        '<br></div><blockquote class="gmail_quote">Votre colis est en route.</blockquote></div>'
+    )
+    row = processed(
+        raw_mail(
+            *headers(subject=f"Re: [{ticket.number}] Question", message_id="h-9@exemple.fr"),
+            "Content-Type: text/html; charset=utf-8",
+            "",
+            html,
+        )
+    )
+    assert row.ticket == ticket
+    text = row.ticket_message.body_text
+    assert "C'est bien reçu, merci." in text
+    assert "Votre colis" not in text
+    assert "a écrit" not in text
