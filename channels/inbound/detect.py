@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from email.message import Message
 
 from .parse import ParsedEmail, message_ids
+from .text import clean_header_text
 
 AUTO_REPLY = "auto_reply"
 BOUNCE = "bounce"
@@ -121,7 +122,7 @@ def bounce_details(parsed: ParsedEmail) -> Verdict | None:
         kind=BOUNCE,
         reason=f"delivery failure {status}".strip(),
         bounced_message_ids=tuple(ids[:20]),
-        failed_recipient=failed[:254],
+        failed_recipient=clean_header_text(failed, 254),
         status=status,
         # 5.x.x is permanent; a 4.x.x delay report is not a failure yet.
         permanent=not status.startswith("4"),

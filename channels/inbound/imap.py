@@ -17,6 +17,7 @@ import ssl
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.mailbox import BaseMailBox
@@ -40,6 +41,19 @@ class _RawMessage(MailMessage):
         raw, _uid, _flags = self._get_message_data_parts(fetch_data)
         self.raw_bytes: bytes = raw
         super().__init__(fetch_data)
+
+
+class MailboxPartlyFailed(Exception):
+    """Some messages were stored, others could not be (left in the folder); the poll's
+    error, shown on the mailbox in the admin."""
+
+    def __init__(self, stored: int, failed: int) -> None:
+        super().__init__(
+            gettext("%(stored)d stored, %(failed)d could not be stored and stay in the folder.")
+            % {"stored": stored, "failed": failed}
+        )
+        self.stored = stored
+        self.failed = failed
 
 
 def mailbox_password(mailbox: Mailbox) -> str:
@@ -84,7 +98,7 @@ def mailbox_poll(*, mailbox: Mailbox, crash_after_fetch: bool = False) -> int:
     password = mailbox_password(mailbox)
     if not password:
         raise ValidationError(ERROR_NO_PASSWORD, code="password")
-    created_count = 0
+    created_count = failed = 0
     with _connect(mailbox).login(mailbox.username, password, initial_folder=mailbox.folder) as box:
         criteria = AND(flagged=False) if mailbox.after_processing == Mailbox.After.FLAG else "ALL"
         processed = _server_folder_name(box, mailbox.processed_folder)
@@ -102,6 +116,12 @@ def mailbox_poll(*, mailbox: Mailbox, crash_after_fetch: bool = False) -> int:
                 )
             except ValidationError:
                 created = False  # empty message: nothing to keep, clear it from the box
+            except Exception:
+                # One message that cannot even be stored (a database refusing it) must not
+                # block the mailbox: it stays in the folder, logged; the others go on.
+                logger.exception("mailbox %s: message %s not stored", mailbox, message.uid)
+                failed += 1
+                continue
             created_count += int(created)
             uid = message.uid or ""
             # The row is committed: only now may the message leave the folder.
@@ -111,6 +131,8 @@ def mailbox_poll(*, mailbox: Mailbox, crash_after_fetch: bool = False) -> int:
                 box.flag(uid, ["\\Seen", "\\Flagged"], True)
             else:
                 box.delete(uid)
+    if failed:
+        raise MailboxPartlyFailed(created_count, failed)
     return created_count
 
 
@@ -122,7 +144,11 @@ def mailboxes_poll() -> int:
         if not cache.add(lock, 1, LOCK_SECONDS):
             continue
         try:
-            total += mailbox_poll(mailbox=mailbox)
+            try:
+                total += mailbox_poll(mailbox=mailbox)
+            except MailboxPartlyFailed as partly:
+                total += partly.stored
+                raise
             Mailbox.objects.filter(pk=mailbox.pk).update(
                 last_polled_at=timezone.now(), last_error=""
             )

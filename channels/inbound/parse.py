@@ -22,8 +22,15 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from tickets.content import html_to_text, sanitise_html
 
+from .text import (
+    MAX_HEADER_CHARS,
+    SPACES,
+    clean_header_text,
+    decode_bytes,
+    scrub,
+)
+
 # Past these, the message is hostile or broken, never a customer writing to us.
-MAX_HEADER_CHARS = 8_000  # one header's decoded value (a 1 MB subject is refused)
 MAX_SUBJECT_CHARS = 998  # RFC 5322's line limit
 MAX_RECIPIENTS = 500
 MAX_PARTS = 200
@@ -31,24 +38,7 @@ MAX_DEPTH = 10
 MAX_TEXT_CHARS = 1_000_000
 
 _MESSAGE_ID = re.compile(r"<([^<>\s]{1,500})>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"\s+")
 _ENCODED_WORD = re.compile(r"=\?[^?\s]{1,40}\?[bBqQ]\?[^?\s]{0,2000}\?=")
-
-# What mail clients declare versus what they send: ISO-8859-1 mail is nearly always
-# Windows-1252 (curly quotes, the euro sign, œ), as browsers have long assumed.
-_CHARSET_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
-    "windows-1252": "cp1252",
-    "x-unknown": "utf-8",
-    "unknown-8bit": "utf-8",
-    "utf8": "utf-8",
-}
 
 
 @dataclass(frozen=True)
@@ -118,24 +108,6 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-_SURROGATES = re.compile(r"[\udc80-\udcff]")
-
-
-def unsurrogate(value: str) -> str:
-    """Raw 8-bit bytes in headers come back from the parser as surrogate escapes; decode
-    them as UTF-8, or Windows-1252 when they are not."""
-    if not _SURROGATES.search(value):
-        return value
-    raw = value.encode("utf-8", "surrogateescape")
-    return _decode_bytes(raw, "utf-8")[0]
-
-
-def clean_header_text(value: str, limit: int = MAX_HEADER_CHARS) -> str:
-    """One line, no control characters (CR/LF injection ends here), bounded."""
-    value = _CONTROL.sub("", unsurrogate(value or ""))
-    return _SPACES.sub(" ", value).strip()[:limit]
-
-
 def message_ids(value: str) -> list[str]:
     found = _MESSAGE_ID.findall(value or "")
     if not found and value and "@" in value and " " not in value.strip():
@@ -161,7 +133,7 @@ def _decode_words(raw: str) -> str:
     pieces: list[str] = []
     for chunk, charset in decode_header(raw):
         if isinstance(chunk, bytes):
-            pieces.append(_decode_bytes(chunk, charset)[0])
+            pieces.append(decode_bytes(chunk, charset)[0])
         else:
             pieces.append(chunk)
     return "".join(pieces)
@@ -230,22 +202,6 @@ def _addresses(msg: Message, name: str, defects: list[str]) -> list[Address]:
     return result
 
 
-def _decode_bytes(payload: bytes, declared: str | None) -> tuple[str, bool]:
-    """Text from bytes and whether it decoded cleanly with a known charset."""
-    charset = (declared or "").strip().strip('"').lower()
-    charset = _CHARSET_ALIASES.get(charset, charset)
-    tried: list[str] = []
-    for candidate in (charset, "utf-8", "cp1252"):
-        if not candidate or candidate in tried:
-            continue
-        tried.append(candidate)
-        try:
-            return payload.decode(candidate), candidate == charset
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return payload.decode("utf-8", errors="replace"), False
-
-
 def _part_payload(part: Message) -> bytes:
     try:
         payload = part.get_payload(decode=True)
@@ -263,7 +219,7 @@ def _part_text(part: Message, defects: list[str]) -> str:
         declared = part.get_content_charset()
     except Exception:
         declared = None
-    text, clean = _decode_bytes(payload, declared)
+    text, clean = decode_bytes(payload, declared)
     if not clean and declared:
         defects.append(f"charset {declared!r} did not match the content")
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -293,12 +249,37 @@ def _content_type(part: Message) -> str:
         return "application/octet-stream"
 
 
+_WORDS = re.compile(r"\w{2,}")
+
+
+def _placeholder(plain: str, html_text: str) -> bool:
+    """Whether a multipart/alternative's text part says nothing its HTML part says."""
+    if not html_text.strip():
+        return False
+    words = _WORDS.findall(plain.lower())
+    if not words:
+        return True
+    html_words = set(_WORDS.findall(html_text.lower()))
+    shared = sum(1 for w in words if w in html_words)
+    # Placeholders are one short sentence; a real text part shares most of its words.
+    return shared * 2 < len(words) and (len(plain) < 500 or len(html_text) > len(plain))
+
+
+def _forwarded_name(inner: object) -> str:
+    """A forwarded message's file name: its subject, as mail clients name it."""
+    subject = header(inner, "Subject") if isinstance(inner, Message) else ""
+    name = re.sub(r'[\\/:*?"<>|]+', " ", subject)
+    name = SPACES.sub(" ", name).strip(" .")[:150]
+    return f"{name or 'message'}.eml"
+
+
 class _Walker:
     def __init__(self, parsed: ParsedEmail) -> None:
         self.parsed = parsed
         self.plain: list[str] = []
         self.html: list[str] = []
         self.parts = 0
+        self.depth = 0
 
     def walk(self, part: Message, depth: int = 0) -> None:
         self.parts += 1
@@ -340,25 +321,61 @@ class _Walker:
             return
         if ctype in ("message/delivery-status", "message/feedback-report", "text/rfc822-headers"):
             return  # read by the bounce detector from `report`
+        self.depth = depth
         self._attachment(part, ctype, disposition, filename)
 
     def _alternative(self, children: list[Message], depth: int) -> None:
         """Keep the richest text and HTML alternatives; nested parts (related images)
         still contribute their attachments."""
+        first_plain, first_html = len(self.plain), len(self.html)
         for child in children:
             if isinstance(child, Message):
                 self.walk(child, depth + 1)
+        html_parts = self.html[first_html:]
+        if not any(h.strip() for h in html_parts):
+            return
+        plain = "\n\n".join(self.plain[first_plain:])
+        html_text = html_to_text(sanitise_html("\n".join(html_parts)[: MAX_TEXT_CHARS * 2]))
+        if _placeholder(plain, html_text):
+            # A blank text part, or "This is an HTML email, use an HTML client": the
+            # HTML alternative is the message.
+            self.plain[first_plain:] = [html_text]
+
+    def _forwarded_text(self, inner: Message) -> None:
+        """A message forwarded inline (Apple Mail, Outlook's "forward as attachment" shown
+        inline): its text, under the lines mail clients show, joins the body."""
+        sub = _Walker(ParsedEmail(raw_size=0, sha256=""))
+        sub.parts = self.parts
+        sub.walk(inner, self.depth + 1)
+        self.parts = sub.parts
+        # Deeper forwards are only left out of the text: the .eml keeps them.
+        self.parsed.defects += [d for d in sub.parsed.defects if d != "MIME nested too deep"]
+        text = "\n\n".join(t for t in sub.plain if t.strip())
+        if not text.strip():
+            text = html_to_text(sanitise_html("\n".join(sub.html)[:MAX_TEXT_CHARS]))
+        lines = [
+            f"{name}: {value}"
+            for name in ("From", "Date", "Subject", "To")
+            if (value := header(inner, name))
+        ]
+        self.plain.append("\n".join(["---------- Forwarded message ----------", *lines, "", text]))
 
     def _attachment(self, part: Message, ctype: str, disposition: str, filename: str) -> None:
         if ctype == "message/rfc822":
             payload = part.get_payload()
             inner = payload[0] if isinstance(payload, list) and payload else None
-            content = inner.as_bytes() if isinstance(inner, Message) else _part_payload(part)
-            filename = filename or "message.eml"
+            content = b""
+            if isinstance(inner, Message):
+                with contextlib.suppress(Exception):
+                    content = inner.as_bytes()
+                if disposition != "attachment":
+                    self._forwarded_text(inner)
+            content = content or _part_payload(part)
+            filename = filename or _forwarded_name(inner)
         else:
             content = _part_payload(part)
-        if not content:
-            return
+        if not content and not filename:
+            return  # an empty unnamed part is nothing; a named one is listed as refused
         content_id = message_ids(header(part, "Content-ID"))
         extension = {
             "image/png": "png",
@@ -366,6 +383,8 @@ class _Walker:
             "image/gif": "gif",
             "text/calendar": "ics",
             "application/pdf": "pdf",
+            "text/plain": "txt",
+            "text/html": "html",
         }.get(ctype, "bin")
         self.parsed.attachments.append(
             ParsedAttachment(
@@ -399,7 +418,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
     if html_body.strip():
         parsed.html = sanitise_html(html_body)
     parsed.text = plain if plain.strip() else html_to_text(parsed.html)
-    parsed.text = _CONTROL.sub("", parsed.text).strip()
+    parsed.text = scrub(parsed.text).strip()
     for defect in getattr(msg, "defects", [])[:20]:
         parsed.defects.append(defect.__class__.__name__)
     return parsed

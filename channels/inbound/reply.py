@@ -27,7 +27,17 @@ _WRAPPED_HEADER = re.compile(
 )
 # French Outlook without the typographic space: "De: ..." / "Envoyé: ..."
 _FRENCH_OUTLOOK = re.compile(r"^(\*?)(De|Envoyé|À|Objet|Cc)\*?:\s", re.MULTILINE)
+_NO_BREAK_COLON = re.compile(r"[\u00a0\u202f\u2007]:")
 _QUOTED_TAIL = re.compile(r"(?:\n[ \t]*>[^\n]*)+\s*\Z")
+# What is left at the end once the quote is gone: Outlook's separator line, the
+# "sent from my phone" line.
+_TRAILER = re.compile(
+    r"(?:\n[ \t]*(?:-{3,}\s*(?:original message|message d'origine|ursprüngliche nachricht|"
+    r"mensaje original|messaggio originale|oorspronkelijk bericht)\s*-{3,}|_{10,}|"
+    r"(?:envoyé|sent|gesendet|enviado|inviato|verzonden) (?:de|depuis|from|von|desde|da|"
+    r"vanaf|met) (?:mon|my|meinem|mi|il mio|mijn) [^\n]{2,40})[ \t]*)+\s*\Z",
+    re.IGNORECASE,
+)
 
 
 def is_forward(subject: str) -> bool:
@@ -40,7 +50,8 @@ def strip_reply(text: str, *, subject: str = "") -> str:
     text = (text or "").replace("\r\n", "\n").strip()
     if not text or is_forward(subject):
         return text
-    head = text[:MAX_PARSED_CHARS]
+    # French typography: "a écrit :" and "De :" with a no-break space (Gmail, Outlook).
+    head = _NO_BREAK_COLON.sub(" :", text[:MAX_PARSED_CHARS])
     head = _WRAPPED_HEADER.sub(lambda m: f"{m.group(1)} {m.group(2)}", head)
     head = _FRENCH_OUTLOOK.sub(lambda m: f"{m.group(1)}{m.group(2)} : ", head)
     try:
@@ -48,5 +59,6 @@ def strip_reply(text: str, *, subject: str = "") -> str:
         latest = reply.replies[0].body if reply.replies else ""
     except Exception:
         latest = head
-    latest = _QUOTED_TAIL.sub("", "\n" + latest).strip()
+    latest = _QUOTED_TAIL.sub("", "\n" + latest)
+    latest = _TRAILER.sub("", latest).strip()
     return latest or text

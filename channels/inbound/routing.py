@@ -173,7 +173,9 @@ def contact_for(
 
 
 def _split_name(display: str, address: str) -> tuple[str, str]:
-    display = " ".join((display or "").replace('"', " ").split())[:150]
+    display = " ".join((display or "").replace('"', " ").split()).strip("'")[:150]
+    if "@" in display:  # "zoe@exemple.fr" <zoe@exemple.fr>: no name, only the address
+        display = ""
     if "," in display:  # "Lefèvre, Zoé" (Outlook, Lotus)
         last, _sep, first = display.partition(",")
         return first.strip()[:100], last.strip()[:100] or address

@@ -125,3 +125,31 @@ def test_password_from_the_environment_and_wrong_password_is_recorded(
 def test_stored_password_is_encrypted(mailbox, imap_server):
     assert imap_server.password not in mailbox.password_encrypted
     assert imap.mailbox_password(mailbox) == imap_server.password
+
+
+def test_the_hostile_corpus_through_imap_and_one_unstorable_message_blocks_nothing(
+    imap_server, mailbox, monkeypatch
+):
+    from .hostile import HOSTILE_SAMPLES
+
+    for raw in HOSTILE_SAMPLES.values():
+        append(imap_server, raw)
+    poison = simple_email(message_id="poison@exemple.fr")
+    append(imap_server, poison)
+    real_receive = imap.inbound_receive
+
+    def receive(*, raw, **kwargs):
+        if b"poison@" in raw:
+            raise RuntimeError("the database refused it")
+        return real_receive(raw=raw, **kwargs)
+
+    monkeypatch.setattr(imap, "inbound_receive", receive)
+    with pytest.raises(imap.MailboxPartlyFailed) as failure:
+        poll(mailbox)
+    assert (failure.value.stored, failure.value.failed) == (len(HOSTILE_SAMPLES), 1)
+    assert folder_count(imap_server, "INBOX") == 1  # only the poison waits for a fix
+    statuses = set(InboundEmail.objects.values_list("status", flat=True))
+    assert statuses <= {"processed", "quarantined"}
+    monkeypatch.setattr(imap, "inbound_receive", real_receive)
+    assert poll(mailbox) == 1
+    assert folder_count(imap_server, "INBOX") == 0

@@ -4,6 +4,7 @@ chose), then stored under a random directory (see the model's upload_to)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import filetype
@@ -68,15 +69,34 @@ def attachment_sniff(upload: UploadedFile) -> str:
     return "text/csv" if lowered.endswith(".csv") else "text/plain"
 
 
+_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\ud800-\udfff]')
+
+
+def display_filename(name: str) -> str:
+    """The name the sender gave, as people read it ("Facture (2) l'été €.pdf"): composed
+    accents (macOS sends them decomposed), no path, no control or reserved characters.
+    Only the storage path is reduced to word characters."""
+    name = unicodedata.normalize("NFC", name)
+    name = " ".join(_UNSAFE_IN_NAMES.sub("_", name).split()).lstrip(".")
+    if len(name) > 200:
+        stem, dot, extension = name.rpartition(".")
+        name = (
+            f"{stem[: 199 - len(extension)]}.{extension}"
+            if dot and len(extension) < 10
+            else name[:200]
+        )
+    return name or "file"
+
+
 def attachments_store(message: Message, files: Sequence[UploadedFile]) -> None:
     """Store files already checked by attachments_validate, in the caller's transaction."""
     for upload in files:
-        safe_name = re.sub(r"[^\w.\- ]", "_", (upload.name or "file"))[-200:] or "file"
-        upload.name = safe_name
+        shown = display_filename(upload.name or "")
+        upload.name = re.sub(r"[^\w.\- ]", "_", shown)[-200:] or "file"
         Attachment.objects.create(
             message=message,
             file=upload,
-            filename=safe_name,
+            filename=shown,
             content_type=attachment_sniff(upload),
             size=upload.size or 0,
         )
