@@ -45,7 +45,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     path, or sends an id the route's converter refuses (`/tickets/-1/`), gets the same
     404 as for an unknown id; elsewhere Django's page (templates/404.html)."""
     if is_api_request(request):
-        return json_error(ERROR_NOT_FOUND, status=404)
+        return json_error(str(ERROR_NOT_FOUND), status=404)
     return page_not_found(request, exception or Http404())
 
 
