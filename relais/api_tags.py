@@ -21,6 +21,7 @@ _TAGS = {
     "calls": _("Calls logged on a customer's record."),
     "queues": _("The ticket queues one sees."),
     "tickets": _("Tickets: list, create, reply, assign, merge, presence."),
+    "attachments": _("Download a message's attachment with an API token."),
     "opportunities": _("Sales opportunities handed off by the desk."),
     "products": _("The products an opportunity can be about."),
     "campaigns": _("Marketing campaigns and their results."),

@@ -31,8 +31,7 @@ class TicketPresenceView(DeskAPIView):
     """Colleagues viewing or typing in the ticket (the caller excluded)."""
 
     input_serializers = {"POST": PresenceInputSerializer}
-    # A handful of colleagues: a plain list (the schema showed a page).
-    pagination_class = None
+    pagination_class = None  # a handful of colleagues, never a page
 
     def get_object(self) -> object:
         return self._ticket_id(self.kwargs["pk"])

@@ -133,9 +133,8 @@ def test_api_object_endpoints_refuse_the_wrong_people():
     assert _api(f.agent).patch(f"{base}/", {"amount": "5"}, format="json").status_code == 403
     for action in ("move", "acknowledge-warning", "reassign", "onboarding-ticket"):
         assert _api(f.agent).post(f"{base}/{action}/", {}, format="json").status_code == 403
-        assert (
-            _api(teammate).post(f"{base}/{action}/", {"stage": "lost"}, format="json").status_code
-            == 403
-        )
+        # A body the action takes (an unknown field would be a 400 before the object check).
+        body = {"stage": "lost"} if action == "move" else {}
+        assert _api(teammate).post(f"{base}/{action}/", body, format="json").status_code == 403
     assert _api(teammate).post(f"{base}/accept/", {}, format="json").status_code == 403
     assert _api(UserFactory(roles=[Role.HR])).get(f"{base}/").status_code == 403

@@ -19,7 +19,7 @@ from telework import errors, services
 from telework.models import Asset, Assignment, ContinuityMember, Purchase
 from telework.text import text_hash
 from tickets import services as tickets_services
-from tickets.models import AgentPresence, Ticket
+from tickets.models import AgentPresence, Queue, Ticket
 from tickets.tests.factories import QueueFactory, calendar
 
 from .factories import RULES_FR, active, signed
@@ -212,7 +212,8 @@ def test_inside_contact_hours_notifications_go_straight_through(w):
 
 def test_round_robin_skips_teleworkers_outside_their_contact_hours(w):
     active(w)
-    queue = QueueFactory(team=w.team, calendar=calendar(), auto_assign=True)
+    # An internal IT queue: a staff member (HR here) may be its requester.
+    queue = QueueFactory(team=w.team, calendar=calendar(), auto_assign=True, kind=Queue.Kind.IT)
     for user in (w.agent, w.outsider):
         AgentPresence.objects.create(user=user, status=AgentPresence.Status.AVAILABLE)
     AgentPresence.objects.filter(user=w.agent).update(last_assigned_at=None)
