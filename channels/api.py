@@ -11,7 +11,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ParseError, Throttled
 from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -134,8 +134,13 @@ class InboundEmailListView(RefuseUnknownFieldsMixin, generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         wanted = self.request.query_params.get("status") or None
-        if wanted and wanted not in InboundEmail.Status.values:
-            wanted = "-"
+        if wanted is not None:
+            # Not a status: a 400 naming the parameter (the schema's enum), not an empty list.
+            choice = serializers.ChoiceField(choices=InboundEmail.Status.choices)
+            try:
+                choice.run_validation(wanted)
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"status": exc.detail}) from exc
         return selectors.inbound_list(status=wanted)
 
 

@@ -291,7 +291,8 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
     def get_kind_label(self, activity: Activity) -> str:
         return str(timeline.get_kind(activity.kind).label)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # None for a kind of row with no page of its own (a consent, a merge).
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_source_url(self, activity: Activity) -> str | None:
         path = timeline.get_kind(activity.kind).url_for(activity.source_id)
         return _absolute(self.context.get("request"), path)

@@ -48,11 +48,19 @@ class KpiGroupSerializer(serializers.Serializer):
 
 
 class KpiResponseSerializer(serializers.Serializer):
-    date_from = serializers.DateField(source="from")
-    date_to = serializers.DateField(source="to")
+    """What GET /kpis/ answers (quality.selectors.kpi_result_data): the period's keys are
+    `from` and `to`, like the query's, which Python cannot name as attributes."""
+
     group_by = serializers.CharField(allow_blank=True)
     kpis = FigureSerializer(many=True)
     groups = KpiGroupSerializer(many=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            "from": serializers.DateField(),
+            "to": serializers.DateField(),
+            **super().get_fields(),
+        }
 
 
 class ErlangQuerySerializer(serializers.Serializer):

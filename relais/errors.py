@@ -9,16 +9,18 @@ through here so that an API client never receives an HTML page.
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import page_not_found
 
 API_PREFIX = "/api/"
 
 ERROR_BAD_REQUEST = _("Relais could not understand this request.")
 ERROR_BODY_TOO_LARGE = _("The request is too large: at most %(limit)s are accepted.")
 ERROR_TOO_MANY_FIELDS = _("The request has too many fields or files.")
+ERROR_NOT_FOUND = _("Not found.")
 
 
 def is_api_request(request: HttpRequest) -> bool:
@@ -35,6 +37,16 @@ def payload_too_large(request: HttpRequest, *, limit: int) -> HttpResponse:
     if is_api_request(request):
         return json_error(message, status=413)
     return render(request, "413.html", {"message": message}, status=413)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: a URL no route matches (or an Http404 outside DRF). Under /api/ the
+    JSON every API error has (`{"detail": "Not found."}`), so a client that mistypes a
+    path, or sends an id the route's converter refuses (`/tickets/-1/`), gets the same
+    404 as for an unknown id; elsewhere Django's page (templates/404.html)."""
+    if is_api_request(request):
+        return json_error(str(ERROR_NOT_FOUND), status=404)
+    return page_not_found(request, exception or Http404())
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

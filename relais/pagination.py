@@ -12,23 +12,65 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Model, OrderBy, Q, QuerySet
 from django.db.models.fields import Field
-from rest_framework.exceptions import NotFound
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
 from rest_framework.request import Request
 
+WHOLE_NUMBER = re.compile(r"[0-9]+")
+ERROR_PAGE_SIZE = _("Not a page size: a whole number from 1 (past %(max)s, %(max)s are given).")
+ERROR_PAGE = _("Not a page number: a whole number from 1.")
 
-class StandardPagination(PageNumberPagination):
+
+class StrictPageParameters:
+    """`?page_size=` (and `?page=`) must be whole numbers from 1, as the schema says: DRF
+    would quietly fall back to the default for `?page_size=abc` and to page 1 for
+    `?page=`, so a client's mistake went unnoticed. A page size past the maximum is still
+    clamped to it (README, "The API")."""
+
+    page_size: int
+    page_size_query_param: str
+    max_page_size: int
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
+            message = ERROR_PAGE_SIZE % {"max": self.max_page_size}
+            raise ValidationError({self.page_size_query_param: [message]})
+        return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)  # type: ignore[misc]
+        for parameter in parameters:
+            if parameter["name"] in ("page", self.page_size_query_param):
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
+
+class StandardPagination(StrictPageParameters, PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        raw = request.query_params.get(self.page_query_param)
+        bad = not WHOLE_NUMBER.fullmatch(raw or "") or int(raw or 0) < 1
+        if raw is not None and raw not in self.last_page_strings and bad:
+            raise ValidationError({self.page_query_param: [ERROR_PAGE]})
+        return super().paginate_queryset(queryset, request, view)
 
-class KeysetCursorPagination(CursorPagination):
+
+class KeysetCursorPagination(StrictPageParameters, CursorPagination):
     """Cursor pagination on the whole sort key, not just its first column.
 
     DRF's CursorPagination positions on the first ordering field and skips ties with an

@@ -53,3 +53,5 @@ urlpatterns = [
 # Django answers some bad requests before any view (a body too large while parsed, too
 # many fields): JSON on the API, the translated page elsewhere.
 handler400 = "relais.errors.bad_request"
+# A URL no route matches: JSON under /api/ (relais.errors.not_found), the page elsewhere.
+handler404 = "relais.errors.not_found"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -332,8 +333,8 @@ class OpportunityKpiView(SalesAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", str, required=False, description="YYYY-MM-DD"),
-            OpenApiParameter("to", str, required=False, description="YYYY-MM-DD"),
+            OpenApiParameter("from", OpenApiTypes.DATE, required=False, description="YYYY-MM-DD"),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=False, description="YYYY-MM-DD"),
             OpenApiParameter("group_by", str, required=False, enum=list(kpis.GROUPS)),
         ],
         responses={200: KpiOutputSerializer, 400: BAD_REQUEST, **COMMON_ERRORS},

@@ -186,8 +186,16 @@ class KpiRowSerializer(serializers.Serializer):
 
 
 class KpiOutputSerializer(serializers.Serializer):
-    start = serializers.DateField(source="from")
-    end = serializers.DateField(source="to")
+    """What GET /opportunities/kpis/ answers: the period's keys are `from` and `to`, like
+    the query's, which Python cannot name as attributes."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            "from": serializers.DateField(),
+            "to": serializers.DateField(),
+            **super().get_fields(),
+        }
+
     group_by = serializers.CharField(allow_null=True)
     formulas = serializers.DictField(child=serializers.CharField())
     total = KpiRowSerializer()

@@ -205,19 +205,27 @@ class AgreementActionView(BaseAPIView):
 def action_view(name: str) -> Any:
     request_serializer = ACTION_INPUTS.get(name, ReasonInputSerializer)
     response = VersionOutputSerializer if name == "amend" else AgreementDetailSerializer
+
+    # A function of its own per action: extend_schema annotates the function it is given,
+    # and decorating the shared AgreementActionView.post would give every action the body
+    # of the last one (the schema showed amend's fields on approve, refuse...).
+    @extend_schema(
+        request=request_serializer,
+        responses={200: response, 201: response, 400: BAD_REQUEST, **OBJECT_ERRORS},
+    )
+    def post(self: AgreementActionView, request: Request, pk: int) -> Response:
+        return AgreementActionView.post(self, request, pk)
+
     view = type(
         f"Agreement{name.title()}View",
         (AgreementActionView,),
         {
             "action_name": name,
             "input_serializers": {"POST": request_serializer},
+            "post": post,
             "__doc__": f"{name.title()} the agreement (see the lifecycle in docs/architecture.md).",
         },
     )
-    view.post = extend_schema(  # type: ignore[attr-defined]
-        request=request_serializer,
-        responses={200: response, 201: response, 400: BAD_REQUEST, **OBJECT_ERRORS},
-    )(view.post)  # type: ignore[attr-defined]
     return view.as_view()
 
 

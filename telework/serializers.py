@@ -362,7 +362,8 @@ class AllowanceOutputSerializer(serializers.Serializer):
 
 
 class AllowanceQuerySerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", max_length=7)
+    # A real month (01 to 12), as the schema says: "2025-13" was a schema-valid 400.
+    month = serializers.RegexField(r"^[1-9]\d{3}-(0[1-9]|1[0-2])$", max_length=7)
     entity = serializers.IntegerField(min_value=1)
 
 

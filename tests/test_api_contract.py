@@ -8,6 +8,8 @@
   or a word, makes a 5xx: on SQLite an integer past 2**63 reached the database as an
   OverflowError.
 - No path id out of range makes a 5xx either (a 404), on the API and on the pages.
+- No filter of a web page (the fields of its GET forms), given an id out of range, makes
+  a 5xx either.
 
 The operations come from the OpenAPI schema; the URLs are filled with real objects
 from the role x URL matrix's world (relais.access), and each operation is called with
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode
 
@@ -284,3 +287,62 @@ def test_a_path_id_out_of_range_is_a_404_not_a_500(name, world, clients):
     if response.status_code == 405:
         response, _written = _send(client, "POST", url)
     assert response.status_code in (403, 404), (url, role, response.status_code)
+
+
+# --- The same on the web pages' filters ----------------------------------------------
+
+
+class _GetFormFields(HTMLParser):
+    """The names of the fields of a page's GET forms (its filters)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+        self._in_get_form = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "form":
+            self._in_get_form = (values.get("method") or "get").lower() == "get"
+        elif (
+            self._in_get_form
+            and tag in ("input", "select")
+            and values.get("name")
+            and values.get("type") not in ("hidden", "submit", "checkbox", "radio")
+        ):
+            self.names.add(str(values["name"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._in_get_form = False
+
+
+def test_no_web_page_filter_with_a_hostile_id_is_a_500(world):
+    """Every page a role may open, every field of its GET forms (the inbox's `queue`,
+    the lists' filters), given an id out of range: a 400 or the page with its error or
+    an empty result, never a 5xx (issue 8: on SQLite an integer past 2**63 was one)."""
+    failures, probed = [], set()
+    for name, route in sorted(ROUTES.items()):
+        rule = RULES.get(name)
+        if rule is None or route.startswith("api/") or not rule.roles or rule.ends_on_login:
+            continue
+        role = "admin" if rule.allows("admin") else sorted(rule.roles)[0]
+        client = Client(raise_request_exception=False)
+        client.force_login(world.users[role])
+        url = reverse(name, kwargs=rule.kwargs(world) if rule.kwargs is not None else {})
+        query = rule.query(world) if rule.query is not None else {}
+        page, _written = _send(client, "GET", f"{url}?{urlencode(query)}" if query else url)
+        if page.status_code != 200 or not page["Content-Type"].startswith("text/html"):
+            continue
+        fields = _GetFormFields()
+        fields.feed(page.content.decode())
+        for field in sorted(fields.names):
+            response, _written = _send(
+                client, "GET", f"{url}?{urlencode({**query, field: OUT_OF_RANGE})}"
+            )
+            probed.add((name, field))
+            if response.status_code >= 500:
+                failures.append(f"{url}?{field}={OUT_OF_RANGE}: {response.status_code}")
+    assert ("tickets:inbox", "queue") in probed
+    assert len(probed) > 50
+    assert failures == []

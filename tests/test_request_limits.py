@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import Role
-from relais.errors import ERROR_BAD_REQUEST, ERROR_BODY_TOO_LARGE, ERROR_TOO_MANY_FIELDS
+from relais.errors import (
+    ERROR_BAD_REQUEST,
+    ERROR_BODY_TOO_LARGE,
+    ERROR_NOT_FOUND,
+    ERROR_TOO_MANY_FIELDS,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +179,22 @@ def test_the_ceiling_covers_the_largest_upload_and_is_documented():
     readme = (settings.BASE_DIR / "README.md").read_text()
     assert "client_max_body_size" in readme
     assert "RELAIS_REQUEST_MAX_BYTES" in readme
+
+
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v1/tickets/-1/", "/api/nope"])
+def test_an_unmatched_url_under_the_api_is_a_json_404(role_api_client, path):
+    client = role_api_client(Role.AGENT)
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 404
+    assert english["Content-Type"] == "application/json"
+    with translation.override("en"):
+        assert english.json() == {"detail": str(ERROR_NOT_FOUND)}
+    assert english.json() == {"detail": "Not found."}
+    assert client.get(path).json() == {"detail": "Introuvable."}
+
+
+def test_an_unmatched_url_elsewhere_is_the_html_404_page(role_client):
+    response = role_client(Role.AGENT).get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert 'lang="fr"' in response.content.decode()

@@ -374,7 +374,8 @@ class AttachmentDownloadView(DeskAPIView):
     @extend_schema(
         summary=_("Download an attachment"),
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            # In the file's own type (text/plain, image/png...), whatever the client accepts.
+            (200, "*/*"): OpenApiResponse(
                 OpenApiTypes.BINARY, description=_("The file, as an attachment.")
             ),
             **OBJECT_ERRORS,

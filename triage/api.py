@@ -28,6 +28,8 @@ from .serializers import (
 
 class AssessmentListView(BaseAPIView):
     permission_classes = [IsAuthenticated, HasRole.of(*TICKETS_WORK)]
+    # One ticket's scores, all of them: a plain list (the schema showed a page).
+    pagination_class = None
 
     @extend_schema(
         summary=_("Scores of a ticket's customer messages"),

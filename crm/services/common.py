@@ -34,6 +34,10 @@ ERROR_ALREADY_ERASED = _("This contact has already been erased.")
 ERROR_UNKNOWN_KIND = _("Unknown timeline kind: %(kind)s.")
 ERROR_CALL_DURATIONS = _("Talk and hold time cannot exceed the call's duration.")
 ERROR_CALL_IN_FUTURE = _("A call cannot start in the future.")
+# Before it, a date is a typo (and, in the local time zone, one with a pre-1900 offset
+# such as +00:09:21 that no date-time format can write).
+CALLS_START_YEAR = 1970
+ERROR_CALL_TOO_OLD = _("A call cannot have started before %(year)s.")
 ERROR_TAG_TOO_LONG = _("A tag is at most 50 characters.")
 ERROR_TOO_MANY = _("At most %(limit)d %(what)s.")
 ERROR_NOTE_EMPTY = _("A note cannot be empty.")

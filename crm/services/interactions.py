@@ -22,8 +22,10 @@ from ..search import (
     parse_phone,
 )
 from .common import (
+    CALLS_START_YEAR,
     ERROR_CALL_DURATIONS,
     ERROR_CALL_IN_FUTURE,
+    ERROR_CALL_TOO_OLD,
     ERROR_INACTIVE_CONTACT,
     ERROR_INVALID_PHONE,
     ERROR_NOTE_EMPTY,
@@ -115,6 +117,8 @@ def call_log(
             errors["number"] = [ERROR_INVALID_PHONE % {"value": number}]
     if started_at > timezone.now() + timedelta(minutes=5):
         errors["started_at"] = [ERROR_CALL_IN_FUTURE]
+    elif started_at.year < CALLS_START_YEAR:
+        errors["started_at"] = [ERROR_CALL_TOO_OLD % {"year": CALLS_START_YEAR}]
     call = Call(
         contact=contact,
         agent=agent,

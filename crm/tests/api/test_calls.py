@@ -73,6 +73,8 @@ def test_the_agent_of_a_logged_call_cannot_be_chosen_by_the_client(agent):
         ({"number": "0" * 41}, "number"),
         ({"started_at": "yesterday"}, "started_at"),
         ({"started_at": "2999-01-01T10:00:00+01:00"}, "started_at"),
+        # Before 1970: a typo, and Paris' 1891 offset (+00:09:21) no date-time can write.
+        ({"started_at": "0025-12-03T07:22:15Z"}, "started_at"),
         ({"duration_seconds": -1}, "duration_seconds"),
         ({"duration_seconds": "long"}, "duration_seconds"),
         ({"duration_seconds": 10**12}, "duration_seconds"),
