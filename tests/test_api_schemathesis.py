@@ -172,6 +172,28 @@ BUSINESS_RULES: dict[tuple[str, str], str] = {
         )
     },
     ("GET", "/api/v1/telework/allowance/"): "a month that has begun.",
+    # The rota (quality/services/rota.py, tests: quality/tests/test_rota_*.py).
+    **{
+        (method, path): "a shift ends after it starts and lasts at most 16 hours, its agent "
+        "is an active member of its team, its queue is the team's, it overlaps none of the "
+        "agent's shifts, and it falls between 2000-01-03 and 2099-12-27."
+        for method, path in (
+            ("POST", "/api/v1/shifts/"),
+            ("PUT", "/api/v1/shifts/{id}/"),
+            ("PATCH", "/api/v1/shifts/{id}/"),
+        )
+    },
+    ("GET", "/api/v1/shifts/"): "`from`/`to` within the rota's dates (2000-01-03 to "
+    "2099-12-27), and a team, queue or agent the user may see.",
+    ("POST", "/api/v1/shifts/copy-week/"): "a week within the rota's dates (2000-01-03 to "
+    "2099-12-27) of a team the user schedules.",
+    ("GET", "/api/v1/staffing/plan/"): "a week within the rota's dates (2000-01-03 to "
+    "2099-12-27), of a queue the user may see.",
+    # Bloctel (campaigns/telemarketing, tests: campaigns/tests/test_bloctel.py).
+    ("POST", "/api/v1/bloctel/"): "`number` is a phone number by the phonenumbers "
+    "library's numbering plans, more than a format can say.",
+    ("POST", "/api/v1/bloctel/import/"): "`file` is a UTF-8 CSV whose every line is a "
+    "phone number (a file with one bad line writes nothing).",
     ("POST", "/api/v1/channels/acknowledgements/"): "text that is only spaces is blank once "
     "trimmed (DRF's trim_whitespace, on every string of the API).",
     # Files: the JSON body the run sends cannot carry them (multipart only).

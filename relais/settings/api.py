@@ -68,6 +68,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "crm.models.Language.choices",
         "ChannelEnum": "crm.models.Channel.choices",
+        "ConsentPurposeEnum": "crm.models.ConsentPurpose.choices",
         "TicketStatus": "tickets.models.Ticket.Status",
         "TicketChannel": "tickets.models.Ticket.Channel",
         "TicketPriority": "tickets.serializers.PRIORITY_CHOICES",
@@ -86,6 +87,7 @@ SPECTACULAR_SETTINGS = {
         "DirectionEnum": "crm.models.Call.Direction",
         "KindEnum": "accounts.models.Team.Kind",
         "CampaignChannelEnum": "campaigns.models.Campaign.Channel",
+        "RecipientOutcomeEnum": "campaigns.models.Recipient.Outcome",
         "SurveyKindEnum": "surveys.models.SurveyKind",
         "AgreementKindEnum": "telework.models.AGREEMENT_KINDS",
         "AgreementStatusEnum": "telework.models.AGREEMENT_STATUSES",
