@@ -28,5 +28,11 @@ def split_list(text: str, *, upper: bool = True) -> list[str]:
     return [item.upper() for item in items] if upper else items
 
 
+def departement_list(text: str) -> list[str]:
+    """The départements of a rule, written as the admin typed them: "1" is "01" (Ain),
+    "2a" is "2A"."""
+    return [item.zfill(2) if item.isdigit() else item for item in split_list(text)]
+
+
 def postcode_compact(postcode: str) -> str:
     return re.sub(r"\s+", "", postcode or "").upper()

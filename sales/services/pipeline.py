@@ -274,7 +274,12 @@ def opportunity_move(
                 raise ValidationError({"lost_reason": ERROR_LOST_REASON_INACTIVE})
         now = timezone.now()
         opportunity.stage = stage
-        fields = ["stage", "probability", "closed_at", "lost_reason", "lost_note"]
+        fields = ["stage", "probability", "probability_overridden", "closed_at", "lost_reason",
+                  "lost_note"]  # fmt: skip
+        if old == Stage.LOST:
+            # Losing set the rep's figure to 0: a reopened deal follows its stage again
+            # rather than being weighted at 0 % while open.
+            opportunity.probability_overridden = False
         if stage in (Stage.WON, Stage.LOST) or not opportunity.probability_overridden:
             opportunity.probability = common.probability_for(stage)
         if stage in (Stage.WON, Stage.LOST):
@@ -396,7 +401,9 @@ def opportunity_update(
                 errors.update(exc.message_dict)
     if "probability" in changes:
         value = changes["probability"]
-        if value is not None and (not isinstance(value, int) or not 0 <= value <= 100):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100
+        ):
             errors["probability"] = ERROR_PROBABILITY
         clean["probability"] = value
     if "next_step" in changes:
