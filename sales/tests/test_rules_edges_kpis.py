@@ -124,3 +124,41 @@ def test_a_deal_in_progress_is_reassigned_not_handed_back():
     opportunity = services.opportunity_reassign(opportunity=opportunity, actor=owner, rep=other)
     assert (opportunity.owner, opportunity.stage) == (other, Stage.CONTACTED)
     assert opportunity.accepted_at is not None  # the new rep takes over the work
+
+
+# --- Escalation to someone who is still there ----------------------------------------------------
+def test_escalation_skips_a_contact_who_left_and_tells_the_team_lead():
+    from accounts.models import Notification
+
+    f = floor(accept_within_minutes=60)
+    f.policy.escalate_to = f.other_rep
+    f.policy.save()
+    services.rep_availability_set(user=f.other_rep, available=False)
+    f.other_rep.is_active = False
+    f.other_rep.save()
+    with at(paris(2026, 3, 2, 9)):
+        flag(f)
+    with at(paris(2026, 3, 2, 10)):  # exactly at the deadline
+        assert services.handoff_escalation_sweep().notifications == 1
+    assert Notification.objects.filter(recipient=f.lead).count() == 1
+    assert not Notification.objects.filter(recipient=f.other_rep).exists()
+
+
+# --- An agent reads their own flags, in the list, the API and the export -------------------------
+def test_an_agent_sees_only_their_own_flags_everywhere():
+    from django.test import Client
+
+    f = floor()
+    mine = flag(f)
+    theirs = flag(f, actor=f.desk.other_agent)
+    api = APIClient()
+    api.force_authenticate(f.agent)
+    ids = [r["id"] for r in api.get("/api/v1/opportunities/").json()["results"]]
+    assert ids == [mine.pk]
+    assert api.get(f"/api/v1/opportunities/{theirs.pk}/").status_code == 404
+    client = Client()
+    client.force_login(f.agent)
+    response = client.get("/sales/opportunities/?format=csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert mine.reference in body
+    assert theirs.reference not in body
