@@ -162,3 +162,23 @@ def test_an_agent_sees_only_their_own_flags_everywhere():
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert mine.reference in body
     assert theirs.reference not in body
+
+
+# --- Routing rules typed in the admin ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("departements", "75, 2C"), ("departements", "20"), ("departements", "99"),
+     ("organisation_sizes", "large, big")],
+)  # fmt: skip
+def test_a_rule_with_an_unknown_departement_or_size_is_refused(field, value):
+    from django.core.exceptions import ValidationError
+
+    from sales.models import RoutingRule
+
+    f = floor()
+    rule = RoutingRule(position=1, name="Typo", rep=f.rep, **{field: value})
+    with pytest.raises(ValidationError) as info:
+        rule.full_clean()
+    assert field in info.value.message_dict
+    RoutingRule(position=1, name="Bon", rep=f.rep, departements="1, 2a, 974, 75",
+                organisation_sizes="Large").full_clean()  # fmt: skip
