@@ -223,32 +223,9 @@ class RoutingRule(models.Model):
 
     def clean(self) -> None:
         """A typo ("2C", "7", "big") would silently never match: refuse it."""
-        import re
+        from .territory import rule_list_errors
 
-        from django.core.exceptions import ValidationError
-
-        from .territory import departement_list, split_list
-
-        errors = {}
-        known = re.compile(
-            r"^(0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5]|2A|2B|97[1-8]|98\d)$"
-        )  # 20 is 2A or 2B
-        bad = [d for d in departement_list(self.departements) if not known.match(d)]
-        if bad:
-            errors["departements"] = _("Unknown départements: %(items)s.") % {
-                "items": ", ".join(bad)
-            }
-        sizes = set(Organisation.Size.values)
-        bad = [
-            s for s in split_list(self.organisation_sizes, upper=False) if s.lower() not in sizes
-        ]
-        if bad:
-            errors["organisation_sizes"] = _("Unknown sizes: %(items)s (use %(known)s).") % {
-                "items": ", ".join(bad),
-                "known": ", ".join(Organisation.Size.values),
-            }
-        if errors:
-            raise ValidationError(errors)
+        rule_list_errors(self.departements, self.organisation_sizes, Organisation.Size.values)
 
 
 class RepStatus(models.Model):
