@@ -19,7 +19,7 @@ from django.db.models.functions import TruncMonth
 from accounts.models import User
 
 from .models import OPEN_STAGES, Opportunity, Stage
-from .selectors import _weighted_sum
+from .selectors import _weighted_sum, money
 
 
 @dataclass
@@ -106,9 +106,9 @@ def forecast(*, opportunities: QuerySet[Opportunity], start: dt.date, end: dt.da
             month = month.date()
         owners.add(row["owner_id"])
         cells[(month, row["owner_id"])] = ForecastCell(
-            weighted=row["weighted"] or Decimal("0"),
-            pipeline=row["pipeline"] or Decimal("0"),
-            won=row["won"] or Decimal("0"),
+            weighted=money(row["weighted"]),
+            pipeline=money(row["pipeline"]),
+            won=money(row["won"]),
         )
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=[o for o in owners if o])}
     reps = sorted(((o, names.get(o, "—") if o else "—") for o in owners), key=lambda r: r[1])

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
+from crm.exports import neutralise
 from relais.percentiles import PercentilesCont
 from relais.percentiles import percentile as _percentile
 
@@ -267,7 +268,7 @@ def kpi_csv_rows(rows: list[KpiRow]) -> list[list[Any]]:
         data = row.as_dict()
         out.append(
             [
-                row.label, data["flags"], data["accepted"], data["won"],
+                neutralise(row.label), data["flags"], data["accepted"], data["won"],
                 data["conversion_rate"], data["won_revenue"], data["average_deal_size"],
                 data["acceptance_median_hours"], data["acceptance_p90_hours"],
             ]

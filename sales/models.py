@@ -221,6 +221,12 @@ class RoutingRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """A typo ("2C", "7", "big") would silently never match: refuse it."""
+        from .territory import rule_list_errors
+
+        rule_list_errors(self.departements, self.organisation_sizes, Organisation.Size.values)
+
 
 class RepStatus(models.Model):
     """Whether a rep takes new handoffs; round robin reads and updates it."""

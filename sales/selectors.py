@@ -14,7 +14,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -61,9 +72,19 @@ def visible_opportunities(*, user: User) -> QuerySet[Opportunity]:
     return qs if condition is None else qs.filter(condition)
 
 
+def phone_consent_status() -> Subquery:
+    """The customer's latest decision on being called (crm consents are append-only): a
+    withdrawal after the flag wins over the consent recorded with it."""
+    from crm.models import Channel, Consent
+
+    latest = Consent.objects.filter(contact=OuterRef("contact_id"), channel=Channel.PHONE)
+    return Subquery(latest.order_by("-recorded_at", "-id").values("status")[:1])
+
+
 def opportunity_get_for_user(*, user: User, pk: int) -> Opportunity:
     opportunity = (
         visible_opportunities(user=user)
+        .annotate(phone_consent=phone_consent_status())
         .select_related(
             *LIST_RELATED,
             "source_ticket",
@@ -249,7 +270,7 @@ def kanban(*, user: User, filters: OpportunityFilters) -> list[KanbanColumn]:
                 cards=cards,
                 count=total.get("n", 0),
                 amount=total.get("total") or Decimal("0"),
-                weighted=total.get("weighted") or Decimal("0"),
+                weighted=money(total.get("weighted")),
             )
         )
     return columns
@@ -288,15 +309,27 @@ def _kanban_totals(user: User, filters: OpportunityFilters, base: QuerySet[Oppor
     return totals
 
 
-def _weighted_sum() -> Any:
-    from django.db.models import DecimalField, ExpressionWrapper, F
+class _Weighted(Func):
+    """amount x probability / 100 per row. PostgreSQL divides numerics exactly; SQLite
+    stores "1001.00" as the integer 1001 and would divide integers (1001 x 33 / 100 = 330,
+    not 330.33), so there the divisor is a real."""
 
-    return Sum(
-        ExpressionWrapper(
-            F("amount") * F("probability") / 100,
-            output_field=DecimalField(max_digits=16, decimal_places=2),
-        )
-    )
+    arity = 2
+    arg_joiner = " * "
+    template = "((%(expressions)s) / 100)"
+    output_field = DecimalField(max_digits=16, decimal_places=2)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, template="((%(expressions)s) / 100.0)", **extra)
+
+
+def _weighted_sum() -> Any:
+    return Sum(_Weighted(F("amount"), F("probability")))
+
+
+def money(value: Any) -> Decimal:
+    """A sum of amounts as euros and cents (SQLite sums in floating point)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 # --- Workspaces ---------------------------------------------------------------------------
@@ -322,20 +355,23 @@ def my_pipeline(*, user: User) -> list[dict[str, Any]]:
             "label": Stage(s).label,
             "count": rows.get(s, {}).get("n", 0),
             "amount": rows.get(s, {}).get("total") or Decimal("0"),
-            "weighted": rows.get(s, {}).get("weighted") or Decimal("0"),
+            "weighted": money(rows.get(s, {}).get("weighted")),
         }
         for s in OPEN_STAGES
     ]
 
 
 def calls_today(*, user: User, today: dt.date | None = None, limit: int = 20) -> list[Opportunity]:
-    """Open opportunities of the rep where the customer asked for a call and today is one
-    of their best days (no days given: any day), earliest best time first."""
+    """Open opportunities of the rep where the customer asked for a call, still agrees to
+    be called, and today is one of their best days (no days given: any day), earliest
+    best time first."""
     today = today or timezone.localdate()
     weekday = str(today.weekday())
     qs = (
         Opportunity.objects.filter(owner=user, stage__in=OPEN_STAGES, wants_call=True)
         .filter(Q(best_days="") | Q(best_days__contains=weekday))
+        .alias(phone_consent=phone_consent_status())
+        .filter(phone_consent="given")  # withdrawn since the flag: not a call to make
         .select_related("contact", "product")
         .order_by("best_time_from", "acceptance_due_at", "id")
     )

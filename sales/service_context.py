@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -64,7 +64,15 @@ def recent_complaints(contact: Contact, rule: ComplaintRule, now: dt.datetime) -
         Ticket.objects.filter(rule.condition(), contact=contact)
         .filter(Q(created_at__gte=since) | Q(status__in=Ticket.ACTIVE_STATUSES))
         .select_related("queue")
-        .order_by("-created_at", "-id")[:COMPLAINTS_SHOWN]
+        # Open ones first: the display limit must never hide the complaint that warns.
+        .alias(
+            closed_last=Case(
+                When(status__in=Ticket.ACTIVE_STATUSES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("closed_last", "-created_at", "-id")[:COMPLAINTS_SHOWN]
     )
 
 

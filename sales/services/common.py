@@ -55,6 +55,9 @@ ERROR_ALREADY_ACCEPTED = _("This handoff was already accepted.")
 ERROR_NOT_NEW = _("Only a new handoff can be accepted.")
 ERROR_CLOSED = _("This opportunity is closed (won or lost).")
 ERROR_HAND_BACK_REASON = _("Say why you hand the opportunity back.")
+ERROR_HAND_BACK_WORKED = _(
+    "Only a new handoff can be handed back; once worked, reassign it to another rep."
+)
 ERROR_NOT_A_REP = _("%(user)s is not a sales rep of a sales team.")
 ERROR_SAME_REP = _("The opportunity is already with %(user)s.")
 ERROR_ONBOARDING_NOT_WON = _("Only a won opportunity can open an onboarding ticket.")

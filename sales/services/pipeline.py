@@ -27,6 +27,7 @@ from .common import (
     ERROR_CANNOT_WORK,
     ERROR_CLOSED,
     ERROR_HAND_BACK_REASON,
+    ERROR_HAND_BACK_WORKED,
     ERROR_LOST_REASON,
     ERROR_LOST_REASON_INACTIVE,
     ERROR_NEED_REQUIRED,
@@ -168,7 +169,8 @@ def _reroute(
 def opportunity_hand_back(
     *, opportunity: Opportunity, actor: User, reason: str, expected_version: int | None = None
 ) -> Opportunity:
-    """The rep gives it back: routed again, to anyone but the reps who handed it back."""
+    """The rep gives a new handoff back: routed again, to anyone but the reps who handed
+    it back. Once worked (past "new"), it is reassigned instead."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError({"reason": ERROR_HAND_BACK_REASON})
@@ -178,6 +180,10 @@ def opportunity_hand_back(
             raise ValidationError(ERROR_NOT_OWNER, code="forbidden")
         if not opportunity.is_open:
             raise ValidationError(ERROR_CLOSED)
+        if opportunity.stage != Stage.NEW:
+            # Handing back is the alternative to accepting: routed again, the deal would
+            # lose its acceptance and reach a rep who could not accept it any more.
+            raise ValidationError(ERROR_HAND_BACK_WORKED)
         refused = set(
             opportunity.events.filter(kind=OpportunityEvent.Kind.HANDED_BACK).values_list(
                 "actor_id", flat=True
@@ -274,7 +280,12 @@ def opportunity_move(
                 raise ValidationError({"lost_reason": ERROR_LOST_REASON_INACTIVE})
         now = timezone.now()
         opportunity.stage = stage
-        fields = ["stage", "probability", "closed_at", "lost_reason", "lost_note"]
+        fields = ["stage", "probability", "probability_overridden", "closed_at", "lost_reason",
+                  "lost_note"]  # fmt: skip
+        if old == Stage.LOST:
+            # Losing set the rep's figure to 0: a reopened deal follows its stage again
+            # rather than being weighted at 0 % while open.
+            opportunity.probability_overridden = False
         if stage in (Stage.WON, Stage.LOST) or not opportunity.probability_overridden:
             opportunity.probability = common.probability_for(stage)
         if stage in (Stage.WON, Stage.LOST):
@@ -396,7 +407,9 @@ def opportunity_update(
                 errors.update(exc.message_dict)
     if "probability" in changes:
         value = changes["probability"]
-        if value is not None and (not isinstance(value, int) or not 0 <= value <= 100):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100
+        ):
             errors["probability"] = ERROR_PROBABILITY
         clean["probability"] = value
     if "next_step" in changes:

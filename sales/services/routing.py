@@ -12,10 +12,11 @@ status rows are locked so two flags at once go to two reps.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -23,7 +24,7 @@ from accounts.roles import Role
 from crm.models import Contact, Organisation
 
 from ..models import Product, RepStatus, RoutingRule
-from ..territory import departement_of, postcode_compact, split_list
+from ..territory import departement_list, departement_of, postcode_compact, split_list
 
 
 class Reason:
@@ -86,7 +87,13 @@ def round_robin(*, team_ids: list[int] | None, exclude: set[int]) -> User | None
     )
     if chosen is None:
         return None
-    RepStatus.objects.filter(pk=chosen.pk).update(last_assigned_at=timezone.now())
+    # Strictly later than every earlier handoff: two flags in the same clock tick (or a
+    # clock that steps back) would otherwise tie and go to the same rep again.
+    now = timezone.now()
+    latest = RepStatus.objects.aggregate(latest=Max("last_assigned_at"))["latest"]
+    if latest is not None and latest >= now:
+        now = latest + dt.timedelta(microseconds=1)
+    RepStatus.objects.filter(pk=chosen.pk).update(last_assigned_at=now)
     return User.objects.get(pk=chosen.user_id)
 
 
@@ -104,18 +111,19 @@ def rule_matches(
     countries = split_list(rule.countries)
     if countries and country not in countries:
         return False
-    departements = split_list(rule.departements)
+    departements = departement_list(rule.departements)
     if departements and departement_of(postcode, country) not in departements:
         return False
     prefixes = split_list(rule.postcode_prefixes)
     if prefixes and not any(postcode.startswith(p) for p in prefixes):
         return False
-    if rule.product_line and rule.product_line.strip().lower() != product.product_line.lower():
+    line = rule.product_line.strip().casefold()
+    if line and line != product.product_line.strip().casefold():
         return False
     sizes = split_list(rule.organisation_sizes, upper=False)
     if sizes:
-        size = organisation.size if organisation is not None else ""
-        if size not in [s.lower() for s in sizes]:
+        size = organisation.size.lower() if organisation is not None else ""
+        if not size or size not in [s.lower() for s in sizes]:
             return False
     return True
 

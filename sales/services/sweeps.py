@@ -111,11 +111,12 @@ def handoff_escalation_sweep(*, now: dt.datetime | None = None) -> SweepResult:
         if not rows:
             return result
         policy_targets = dict(
-            SalesTeamPolicy.objects.filter(escalate_to__isnull=False).values_list(
+            # Someone who left (deactivated) is skipped: the team lead is told instead.
+            SalesTeamPolicy.objects.filter(escalate_to__is_active=True).values_list(
                 "team_id", "escalate_to_id"
             )
         )
-        leads = dict(Team.objects.filter(lead__isnull=False).values_list("pk", "lead_id"))
+        leads = dict(Team.objects.filter(lead__is_active=True).values_list("pk", "lead_id"))
         owners = dict(
             User.objects.filter(pk__in={r[2] for r in rows if r[2]}).values_list("pk", "email")
         )
