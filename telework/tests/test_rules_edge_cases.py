@@ -22,7 +22,7 @@ from telework.models import Agreement, EndRequest
 from telework.services._common import as_of
 from telework.services.terms import validate_terms
 
-from .factories import active, signed
+from .factories import active, request, signed
 from .test_allowance import amount, history
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,72 @@ def test_an_amendment_cannot_be_signed_after_its_effective_date(w):
         services.agreement_sign(actor=w.hr, **sign)
     agreement.refresh_from_db()
     assert agreement.current_version.number == 2
+
+
+def test_strangers_cannot_act_on_an_agreement_through_any_url(w):
+    agreement = request(w)
+    other_manager = UserFactory(roles=[Role.SUPERVISOR, Role.AGENT])
+    TeamFactory(name="Plateau Nantes", members=[other_manager], lead=other_manager)
+    sales = UserFactory(roles=[Role.SALES])
+    pk = agreement.pk
+    body = {"reason": "Non", "decision": "accept", "note": "x"}
+    for user in (other_manager, sales, w.outsider, w.it):
+        web, api = Client(), APIClient()
+        web.force_login(user)
+        api.force_authenticate(user)
+        for action in ("approve", "refuse", "validate", "sign", "end", "withdraw", "decline"):
+            response = web.post(reverse("telework:action", args=[pk, action]), body)
+            assert response.status_code in (403, 404), (user, action, response.status_code)
+            # Refused exactly as for an agreement that does not exist (no oracle).
+            response = api.post(f"/api/v1/telework/agreements/{pk}/{action}/", {"reason": "N"})
+            missing = api.post(f"/api/v1/telework/agreements/99999/{action}/", {"reason": "N"})
+            assert response.status_code in (400, 403, 404), (user, action)
+            assert response.status_code == missing.status_code, (user, action)
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.PENDING_MANAGER
+    assert agreement.refused_at is None
+
+
+def test_allowance_follows_the_entitys_regional_holidays(w):
+    history(w, start=dt.date(2025, 11, 3), weekdays=[4])  # Fridays
+    # December 2025: Fridays 5, 12, 19, 26; 26 December is a holiday in Moselle only.
+    assert amount(w, dt.date(2025, 12, 1)) == (4, Decimal("10.80"))
+    services.legal_entity_save(
+        entity=w.entity, name=w.entity.name, siren=w.entity.siren, holiday_subdivision="57"
+    )
+    assert amount(w, dt.date(2025, 12, 1)) == (3, Decimal("8.10"))
+
+
+def test_an_agreement_ended_during_adaptation_pays_up_to_its_last_day(w):
+    agreement = history(w, start=dt.date(2025, 3, 3), weekdays=[1, 3])
+    with as_of(dt.date(2025, 3, 5)):
+        # 15 calendar days' notice from 5 March: back on Friday 21 March at the earliest.
+        assert services.earliest_return(agreement) == dt.date(2025, 3, 21)
+        with pytest.raises(ValidationError):
+            services.agreement_end(
+                agreement=agreement, actor=w.agent, return_to_office_on=dt.date(2025, 3, 20)
+            )
+        services.agreement_end(
+            agreement=agreement, actor=w.agent, return_to_office_on=dt.date(2025, 3, 21)
+        )
+    with as_of(dt.date(2025, 3, 21)):
+        assert services.agreements_end_due() == 1
+    # Tuesdays and Thursdays 4 to 20 March: 6 days.
+    assert amount(w, dt.date(2025, 3, 1)) == (6, Decimal("16.20"))
+    april = services.compute_month(entity=w.entity, month=dt.date(2025, 4, 1))
+    assert [row.employee_id for row in april.rows] == []
+
+
+def test_exceptional_telework_pays_every_working_day_it_covers(w):
+    with as_of(dt.date(2025, 5, 28)):
+        services.agreement_impose_exceptional(
+            employee=w.agent,
+            actor=w.hr,
+            start_date=dt.date(2025, 6, 2),
+            end_date=dt.date(2025, 6, 13),
+            reason="Épidémie",
+        )
+    with as_of(dt.date(2025, 6, 2)):
+        services.agreements_activate_due()
+    # 2-6 June and 10-13 June (9 June is Whit Monday): 9 days.
+    assert amount(w, dt.date(2025, 6, 1)) == (9, Decimal("24.30"))
