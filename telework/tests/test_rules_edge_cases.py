@@ -260,3 +260,47 @@ def test_exceptional_telework_pays_every_working_day_it_covers(w):
         services.agreements_activate_due()
     # 2-6 June and 10-13 June (9 June is Whit Monday): 9 days.
     assert amount(w, dt.date(2025, 6, 1)) == (9, Decimal("24.30"))
+
+
+def test_a_second_continuity_activation_over_the_same_days_writes_nothing(w):
+    from telework.models import ContinuityActivation
+
+    today = timezone.localdate()
+    plan = {
+        "actor": w.hr,
+        "reason_kind": "epidemic",
+        "reason": "Grippe",
+        "starts_on": today,
+        "ends_on": today + dt.timedelta(days=14),
+        "team": w.team,
+    }
+    services.continuity_activate(**plan)
+    with pytest.raises(ValidationError) as exc:
+        services.continuity_activate(**{**plan, "starts_on": today + dt.timedelta(days=7)})
+    assert exc.value.code == "overlap"
+    assert ContinuityActivation.objects.count() == 1
+    assert Agreement.objects.filter(kind="exceptional").count() == 3
+
+
+def test_an_admin_reading_a_signed_version_in_the_admin_is_logged(w):
+    from telework.models import AgreementVersion, ReadLog
+
+    agreement = signed(w)
+    admin_user = UserFactory(roles=[Role.ADMIN], is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(admin_user)
+    version = AgreementVersion.objects.get(agreement=agreement)
+    page = client.get(reverse("admin:telework_agreementversion_change", args=[version.pk]))
+    assert page.status_code == 200
+    assert "Lilas" in page.content.decode()
+    assert (
+        ReadLog.objects.filter(agreement=agreement, reader=admin_user, channel="admin").count() == 1
+    )
+    # A missing or hostile id logs nothing and is no 500.
+    assert client.get(
+        "/admin/telework/agreementversion/99999999999999999999/change/"
+    ).status_code in (
+        302,
+        404,
+    )
+    assert ReadLog.objects.filter(reader=admin_user).count() == 1
