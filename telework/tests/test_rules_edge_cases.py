@@ -304,3 +304,20 @@ def test_an_admin_reading_a_signed_version_in_the_admin_is_logged(w):
         404,
     )
     assert ReadLog.objects.filter(reader=admin_user).count() == 1
+
+
+def test_a_policy_whose_contact_hours_break_its_own_disconnection_is_refused(w):
+    from telework.models import Policy
+
+    from .factories import publish_policy
+
+    before = Policy.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        publish_policy(w.entity, contact_starts_at=dt.time(9), contact_ends_at=dt.time(21))
+    assert "contact_starts_at" in exc.value.message_dict  # disconnection from 20:00
+    with pytest.raises(ValidationError) as exc:
+        publish_policy(w.entity, contact_starts_at=dt.time(17), contact_ends_at=dt.time(9))
+    assert "contact_ends_at" in exc.value.message_dict
+    assert Policy.objects.count() == before
+    w.policy.refresh_from_db()
+    assert w.policy.is_active
