@@ -183,6 +183,26 @@ class AgreementVersionAdmin(admin.ModelAdmin):
     readonly_fields = ["text", "text_hash"]
     inlines = [SignatureInline]
 
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        # A version holds the signed text (address, hours): reading it is reading the
+        # agreement, logged for the employee like the agreement's own page.
+        agreement_id = (
+            AgreementVersion.objects.filter(pk=int(object_id))
+            .values_list("agreement_id", flat=True)
+            .first()
+            if object_id.isdigit() and len(object_id) < 19
+            else None
+        )
+        if agreement_id is not None:
+            services.reads_logged(
+                reader=request.user,  # type: ignore[arg-type]
+                agreements=[agreement_id],
+                channel=ReadLog.Channel.ADMIN,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):

@@ -75,6 +75,10 @@ ERROR_AMEND_PENDING = _("An amendment already awaits signatures: sign or withdra
 ERROR_AMEND_NO_CHANGE = _("Nothing changes: change the days, the place or the hours.")
 ERROR_AMEND_EXCEPTIONAL = _("Exceptional telework is not amended: HR ends or re-imposes it.")
 ERROR_AMEND_EFFECTIVE = _("An amendment takes effect today or later, within the agreement.")
+ERROR_AMEND_LAPSED = _(
+    "This amendment was to take effect on %(date)s, which has passed: it cannot be "
+    "signed after the fact. Withdraw it and propose a new date."
+)
 # Equipment
 ERROR_SERIAL_TAKEN = _("Another asset has this serial number.")
 ERROR_ASSET_NOT_AVAILABLE = _("%(asset)s is not in stock (it is “%(state)s”).")

@@ -31,6 +31,7 @@ from .lifecycle import (
     check_transition,
     validate_terms,
 )
+from .terms import check_no_overlap
 
 EMPLOYER = frozenset({MANAGER, HR})
 
@@ -108,6 +109,10 @@ def agreement_end(
             raise ValidationError(errors.ERROR_END_NEEDS_AGREEMENT, code="mutual")
         if return_to_office_on < earliest:
             raise _notice_error(agreement, on)
+        # A unilateral end with notice supersedes a request awaiting the other side.
+        EndRequest.objects.filter(agreement=agreement, status=EndRequest.Status.PENDING).update(
+            status=EndRequest.Status.CANCELLED
+        )
         _schedule_end(agreement, party, return_to_office_on, reason)
     return agreement
 
@@ -240,6 +245,8 @@ def end_request_decide(
         if request.status != EndRequest.Status.PENDING:
             raise ValidationError(errors.ERROR_END_REQUEST_CLOSED, code="closed")
         agreement = _lock(request.agreement)
+        if agreement.ends_on is not None or agreement.status == Status.ENDED:
+            raise ValidationError(errors.ERROR_END_REQUEST_CLOSED, code="closed")
         held = parties_for(actor, agreement)
         requester_side = _side(request.party)
         deciding = [p for p in held if _side(p) != requester_side]
@@ -316,6 +323,9 @@ def agreement_impose_exceptional(
         contact_ends_at=None,
     )
     with transaction.atomic():
+        # One imposition at a time per person (row lock: two at once cannot both pass).
+        User.objects.select_for_update().filter(pk=employee.pk).first()
+        check_no_overlap(employee=employee, start=start_date, end=end_date, exceptional=True)
         agreement = Agreement.objects.create(
             employee=employee,
             policy=policy,

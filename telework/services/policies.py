@@ -125,6 +125,25 @@ def employee_file_save(
     return file
 
 
+def _check_hours(policy: Policy) -> None:
+    """The policy's own contact hours must run forward within a day and leave its
+    right-to-disconnect period alone, or no agreement could take its defaults."""
+    from .terms import _overlaps_disconnect
+
+    if policy.contact_ends_at <= policy.contact_starts_at:
+        raise ValidationError({"contact_ends_at": errors.ERROR_CONTACT_ORDER})
+    if _overlaps_disconnect(policy, policy.contact_starts_at, policy.contact_ends_at):
+        raise ValidationError(
+            {
+                "contact_starts_at": errors.ERROR_CONTACT_IN_DISCONNECT
+                % {
+                    "start": policy.disconnect_starts_at.strftime("%H:%M"),
+                    "end": policy.disconnect_ends_at.strftime("%H:%M"),
+                }
+            }
+        )
+
+
 def policy_publish(
     *,
     legal_entity: LegalEntity,
@@ -175,6 +194,7 @@ def policy_publish(
             **options,
         )
         policy.full_clean(exclude=["is_active"], validate_constraints=False)
+        _check_hours(policy)
         Policy.objects.filter(legal_entity=legal_entity, is_active=True).update(is_active=False)
         policy.save()
         policy.eligible_teams.set(eligible_teams)

@@ -62,6 +62,13 @@ def agreement_sign(
             raise ValidationError(
                 errors.ERROR_OUTDATED_VERSION % {"current": version.number}, code="outdated"
             )
+        if version.number > 1 and version.effective_from < today():
+            # Signing late would change days, place or hours retroactively (the place
+            # is where the work-accident presumption applies): never after the fact.
+            raise ValidationError(
+                errors.ERROR_AMEND_LAPSED % {"date": format_date(version.effective_from)},
+                code="lapsed",
+            )
         side = _side_for(party)
         if version.signatures.filter(side=side).exists():
             raise ValidationError(errors.ERROR_ALREADY_SIGNED, code="already_signed")

@@ -47,13 +47,14 @@ class Terms:
     contact_weekdays: list[int]
 
 
-def _in_disconnect(policy: Policy, moment: dt.time) -> bool:
+def _overlaps_disconnect(policy: Policy, starts: dt.time, ends: dt.time) -> bool:
+    """Do contact hours [starts, ends) share any minute with the disconnection period
+    (which may run across midnight, or sit wholly inside the contact hours)?"""
     start, end = policy.disconnect_starts_at, policy.disconnect_ends_at
     if start == end:
         return False
-    if start < end:
-        return start <= moment < end
-    return moment >= start or moment < end
+    periods = [(start, end)] if start < end else [(start, dt.time.max), (dt.time.min, end)]
+    return any(p_start < ends and starts < p_end for p_start, p_end in periods)
 
 
 def validate_terms(
@@ -104,9 +105,7 @@ def validate_terms(
     ends = contact_ends_at or policy.contact_ends_at
     if ends <= starts:
         problems["contact_ends_at"] = errors.ERROR_CONTACT_ORDER
-    elif _in_disconnect(policy, starts) or _in_disconnect(
-        policy, (dt.datetime.combine(dt.date(2000, 1, 1), ends) - dt.timedelta(minutes=1)).time()
-    ):
+    elif _overlaps_disconnect(policy, starts, ends):
         problems["contact_starts_at"] = errors.ERROR_CONTACT_IN_DISCONNECT % {
             "start": policy.disconnect_starts_at.strftime("%H:%M"),
             "end": policy.disconnect_ends_at.strftime("%H:%M"),
@@ -215,14 +214,20 @@ def build_version(
 
 # --- Overlaps ------------------------------------------------------------------------------
 def check_no_overlap(
-    *, employee: User, start: dt.date, end: dt.date | None, exclude_pk: int | None = None
+    *,
+    employee: User,
+    start: dt.date,
+    end: dt.date | None,
+    exclude_pk: int | None = None,
+    exceptional: bool = False,
 ) -> None:
     """Regular and occasional agreements of one employee never overlap; exceptional
-    telework (imposed) may run over them."""
+    telework (imposed) may run over them, but never over another exceptional one."""
     far = dt.date.max
+    same_family = Q(kind=Kind.EXCEPTIONAL)
     others = (
         Agreement.objects.filter(employee=employee)
-        .exclude(kind=Kind.EXCEPTIONAL)
+        .filter(same_family if exceptional else ~same_family)
         .filter(Q(status__in=Agreement.LIVE_STATUSES) | Q(status=Status.ENDED))
         .exclude(pk__in=[exclude_pk] if exclude_pk else [])
         .filter(start_date__lte=end or far)
